@@ -1,0 +1,280 @@
+"""The ``zhpolicy`` command line (typer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline import __version__
+
+app = typer.Typer(
+    name="zhpolicy",
+    help="Turn Chinese policy documents and news about them into validated structured records.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zhpolicy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """zhpolicy: targets, deadlines, programmes, cited policies and agencies from Chinese policy
+    texts, as one JSON record per document."""
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        yield handle
+
+
+def _load_nlp(model: str | None, segment: str) -> Any:
+    import pipeline
+
+    try:
+        return pipeline.load(model=model, segment=segment)
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories (read recursively) or - for standard input. "
+            ".txt, .html/.htm and .jsonl (one article a line); UTF-8, GB18030/GBK or Big5."
+        ),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output JSONL file (default: standard output).")
+    ] = None,
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the article text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL field holding the article id.")] = "id",
+    max_chars: Annotated[
+        int, typer.Option(help="Documents longer than this become error records.")
+    ] = 2_000_000,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="An installed spaCy pipeline (name or path, e.g. zh_core_web_sm) whose NER adds "
+            "entities; default: spacy.blank('zh') with jieba."
+        ),
+    ] = None,
+    segment: Annotated[
+        str,
+        typer.Option(
+            help="candidates: jieba only on sentences that can hold a commitment; full: everything."
+        ),
+    ] = "candidates",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
+) -> None:
+    """Extract one JSON record per input document: its record, or an error record naming the
+    document and the reason. Exit code 0 when every document succeeded, 1 when some failed."""
+    from pipeline.read import read_documents
+    from pipeline.run import process_stream
+    from pipeline.write import JsonlWriter
+
+    nlp = _load_nlp(model, segment)
+    counts = {"documents": 0, "targets": 0, "errors": 0}
+    with _output(output) as handle:
+        writer = JsonlWriter(handle)
+        documents = read_documents(paths, text_field=text_field, id_field=id_field, max_chars=max_chars)
+        for record in process_stream(nlp, documents):
+            writer.write(record)
+            counts["documents"] += 1
+            if record.status == "error":
+                counts["errors"] += 1
+                if not quiet:
+                    err_console.print(f"[yellow]{record.doc}[/yellow]: {record.error}: {record.message}")
+            else:
+                counts["targets"] += len(record.targets)
+    if not quiet:
+        err_console.print(
+            f"{counts['documents']} documents, {counts['targets']} targets, {counts['errors']} errors"
+        )
+    raise typer.Exit(1 if counts["errors"] else 0)
+
+
+@app.command()
+def summary(
+    records: Annotated[Path, typer.Argument(help="A JSONL file written by `zhpolicy extract`.")],
+) -> None:
+    """Print a table of the records in an output file: one row per document, totals last."""
+    counted = ("targets", "qualitative", "programmes", "policies_cited", "agencies", "warnings")
+    table = Table(title=f"zhpolicy records in {records}")
+    table.add_column("doc", overflow="fold", max_width=36)
+    table.add_column("place / type", overflow="fold")
+    for column in ("targets", "qualit.", "progr.", "policies", "agencies", "warnings"):
+        table.add_column(column, justify="right")
+    totals = dict.fromkeys(counted, 0)
+    errors = 0
+    with records.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record.get("status") == "error":
+                errors += 1
+                table.add_row(record["doc"], f"[red]error: {record['error']}[/red]", *[""] * len(counted))
+                continue
+            numbers = [len(record.get(k) or []) for k in counted]
+            for key, number in zip(counted, numbers, strict=True):
+                totals[key] += number
+            place = f"{record.get('jurisdiction') or '?'} / {record.get('doc_type') or '?'}"
+            table.add_row(record["doc"], place, *map(str, numbers))
+    table.add_section()
+    table.add_row("total", f"{errors} errors", *map(str, totals.values()))
+    Console(width=max(Console().width, 110)).print(table)
+
+
+def _predict_corpus(corpus: Path, gold_docs: list[str], model: str | None) -> dict[str, dict[str, Any]]:
+    from pipeline.read import read_documents
+    from pipeline.run import process_stream
+
+    nlp = _load_nlp(model, "candidates")
+    paths = [str(corpus / doc) for doc in gold_docs if (corpus / doc).exists()]
+    predictions: dict[str, dict[str, Any]] = {}
+    for record in process_stream(nlp, read_documents(paths)):
+        predictions[record.doc] = json.loads(record.model_dump_json())
+    return predictions
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="Gold annotations (JSONL, see shared/gold/FORMAT.md).")],
+    corpus: Annotated[Path, typer.Option(help="Directory holding the documents the gold names.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    misses: Annotated[bool, typer.Option(help="List missed and extra items document by document.")] = False,
+    doc: Annotated[
+        list[str] | None, typer.Option(help="Only these documents (file names; repeatable).")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Optional spaCy pipeline, as for extract.")] = None,
+) -> None:
+    """Extract the corpus and score it against the gold annotations (GUIDELINES §6)."""
+    from pipeline.evaluate import evaluate as run_evaluation
+    from pipeline.evaluate import read_jsonl
+
+    if not gold.exists() or not corpus.is_dir():
+        err_console.print("[red]error:[/red] need an existing --gold file and --corpus directory")
+        raise typer.Exit(2)
+    gold_lines = [g for g in read_jsonl(gold) if not doc or g["doc"] in doc]
+    predictions = _predict_corpus(corpus, [g["doc"] for g in gold_lines], model)
+    report = run_evaluation(predictions, gold_lines)
+    result = report.summary()
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(result)
+    if misses:
+        _print_misses(report)
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    console = Console()
+    table = Table(title=f"zhpolicy evaluate — {result['documents']} documents")
+    for column in ("item", "P", "R", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="right" if column != "item" else "left")
+    for name in ("targets", "programmes", "policies_cited", "agencies"):
+        c = result[name]
+        table.add_row(
+            name,
+            _fmt(c["precision"]),
+            _fmt(c["recall"]),
+            _fmt(c["f1"]),
+            str(c["tp"]),
+            str(c["fp"]),
+            str(c["fn"]),
+        )
+    console.print(table)
+    pairs = result["matched_pairs"]
+    accuracy = Table(title=f"over {pairs['count']} matched target pairs / document fields")
+    accuracy.add_column("measure")
+    accuracy.add_column("value", justify="right")
+    for key in ("comparator_accuracy", "kind_accuracy", "sector_accuracy", "indicator_char_f1"):
+        accuracy.add_row(key, _fmt(pairs[key]))
+    for key, value in result["document_fields"].items():
+        accuracy.add_row(f"{key}_accuracy", _fmt(value))
+    console.print(accuracy)
+
+
+def _print_misses(report: Any) -> None:
+    from pipeline.evaluate import normalise_name
+
+    def brief(t: dict[str, Any]) -> str:
+        return (
+            f"{t.get('indicator')} {t.get('comparator')} {t.get('value')}"
+            f"{t.get('unit') or ''} ({t.get('deadline')})"
+        )
+
+    for doc in report.documents:
+        lines: list[str] = []
+        lines += [f"  - missed target: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_targets]
+        lines += [f"  + extra target:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_targets]
+        for p, g in doc.pairs:
+            diffs = [k for k in ("comparator", "kind", "direction", "sector") if p.get(k) != g.get(k)]
+            if diffs or normalise_name(str(p["indicator"])) != normalise_name(str(g["indicator"])):
+                lines.append(
+                    f"  ~ matched {brief(g)}: predicted {p['indicator']!r} "
+                    + " ".join(f"{k}={p.get(k)}≠{g.get(k)}" for k in diffs)
+                )
+        for name in doc.names:
+            lines += [f"  - missed {name}: {n}" for n in doc.missed_names[name]]
+            lines += [f"  + extra {name}: {n}" for n in doc.extra_names[name]]
+        for field_name, (pred, gold_value) in doc.fields.items():
+            if str(pred) != str(gold_value):
+                lines.append(f"  ≠ {field_name}: predicted {pred!r}, gold {gold_value!r}")
+        if lines:
+            typer.echo(f"{doc.doc}")
+            typer.echo("\n".join(lines))
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option(help="Directory for the JSON Schema files.")] = Path("schemas/json"),
+    check: Annotated[bool, typer.Option(help="Only check that the files in --out are current.")] = False,
+) -> None:
+    """Write the JSON Schema of every record type (Document, ErrorRecord, Target …)."""
+    from pipeline.schema_export import stale_schema_files, write_schema_files
+
+    if check:
+        stale = stale_schema_files(out)
+        if stale:
+            err_console.print(
+                f"[red]stale JSON Schema files:[/red] {', '.join(stale)}; run `zhpolicy schema`"
+            )
+            raise typer.Exit(1)
+        typer.echo(f"JSON Schema files in {out} are current")
+        return
+    for path in write_schema_files(out):
+        typer.echo(str(path))
+
+
+if __name__ == "__main__":
+    app()

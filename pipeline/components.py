@@ -1,0 +1,162 @@
+"""spaCy components: every zhpolicy extractor registered with ``@Language.factory``.
+
+Each component reads the doc's text view, runs one extractor and stores its items on a ``Doc``
+extension (``doc._.zp_targets`` …) and as a span group (``doc.spans["zp_targets"]``). Components
+run in the order of ``COMPONENT_ORDER``; later ones read what earlier ones found (the document
+fields, the deadlines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.extract.agencies import extract_agencies
+from pipeline.extract.context import DocumentContext
+from pipeline.extract.deadlines import extract_deadlines
+from pipeline.extract.document_fields import extract_document_fields
+from pipeline.extract.policies import extract_policies
+from pipeline.extract.programmes import extract_programmes
+from pipeline.extract.qualitative import extract_qualitative
+from pipeline.extract.sectors import count_sectors
+from pipeline.extract.targets import extract_targets
+from pipeline.segment import text_view
+from pipeline.textview import TextView
+
+ITEM_EXTENSIONS = (
+    "zp_deadlines",
+    "zp_targets",
+    "zp_qualitative",
+    "zp_programmes",
+    "zp_policies",
+    "zp_agencies",
+)
+for _name in ITEM_EXTENSIONS:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+for _name in ("zp_context", "zp_sectors"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+COMPONENT_ORDER = (
+    "zhpolicy_document",
+    "zhpolicy_deadlines",
+    "zhpolicy_targets",
+    "zhpolicy_qualitative",
+    "zhpolicy_programmes",
+    "zhpolicy_policies",
+    "zhpolicy_agencies",
+    "zhpolicy_sectors",
+)
+
+
+def document_context(doc: Doc) -> DocumentContext:
+    context = doc._.zp_context
+    if context is None:
+        context = DocumentContext()
+        doc._.zp_context = context
+    return context
+
+
+def _store(doc: Doc, extension: str, items: Sequence[Any], label: str) -> None:
+    doc._.set(extension, list(items))
+    spans: list[Span] = []
+    for item in items:
+        span = doc.char_span(item.start, item.end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[extension] = spans
+
+
+class ItemComponent:
+    """A component that runs one extractor and stores its items."""
+
+    def __init__(
+        self, name: str, extension: str, label: str, extractor: Callable[[Doc, TextView], Sequence[Any]]
+    ) -> None:
+        self.name = name
+        self.extension = extension
+        self.label = label
+        self.extractor = extractor
+
+    def __call__(self, doc: Doc) -> Doc:
+        _store(doc, self.extension, self.extractor(doc, text_view(doc)), self.label)
+        return doc
+
+
+class DocumentComponent:
+    """Fills ``doc._.zp_context``: title, date, jurisdiction, type (reader hints win)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.zp_context = extract_document_fields(text_view(doc), document_context(doc))
+        return doc
+
+
+class SectorComponent:
+    """Counts the sectors of the document's targets into ``doc._.zp_sectors``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.zp_sectors = count_sectors(t.sector for t in doc._.zp_targets or [])
+        return doc
+
+
+def _deadlines(doc: Doc) -> list[Any]:
+    return doc._.zp_deadlines or []
+
+
+@Language.factory("zhpolicy_document", assigns=["doc._.zp_context"])
+def make_document(nlp: Language, name: str) -> DocumentComponent:
+    return DocumentComponent(name)
+
+
+@Language.factory("zhpolicy_deadlines", assigns=["doc._.zp_deadlines"])
+def make_deadlines(nlp: Language, name: str) -> ItemComponent:
+    return ItemComponent(
+        name,
+        "zp_deadlines",
+        "DEADLINE",
+        lambda doc, view: extract_deadlines(view, document_context(doc).year),
+    )
+
+
+@Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets"])
+def make_targets(nlp: Language, name: str) -> ItemComponent:
+    return ItemComponent(
+        name, "zp_targets", "TARGET", lambda doc, view: extract_targets(view, _deadlines(doc))
+    )
+
+
+@Language.factory("zhpolicy_qualitative", assigns=["doc._.zp_qualitative"])
+def make_qualitative(nlp: Language, name: str) -> ItemComponent:
+    return ItemComponent(
+        name, "zp_qualitative", "QUALITATIVE", lambda doc, view: extract_qualitative(view, _deadlines(doc))
+    )
+
+
+@Language.factory("zhpolicy_programmes", assigns=["doc._.zp_programmes"])
+def make_programmes(nlp: Language, name: str) -> ItemComponent:
+    return ItemComponent(name, "zp_programmes", "PROGRAMME", lambda doc, view: extract_programmes(view))
+
+
+@Language.factory("zhpolicy_policies", assigns=["doc._.zp_policies"])
+def make_policies(nlp: Language, name: str) -> ItemComponent:
+    return ItemComponent(name, "zp_policies", "POLICY", lambda doc, view: extract_policies(view))
+
+
+@Language.factory("zhpolicy_agencies", assigns=["doc._.zp_agencies"])
+def make_agencies(nlp: Language, name: str) -> ItemComponent:
+    return ItemComponent(name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view))
+
+
+@Language.factory("zhpolicy_sectors", assigns=["doc._.zp_sectors"])
+def make_sectors(nlp: Language, name: str) -> SectorComponent:
+    return SectorComponent(name)

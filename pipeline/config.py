@@ -1,0 +1,31 @@
+"""Run-time choices: segmenter mode, components, optional spaCy model. The CLI only overrides."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipeline.components import COMPONENT_ORDER
+from pipeline.segment import SEGMENT_MODES
+
+
+class PipelineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    segment: str = Field(default="candidates", description="jieba on candidate sentences, or full")
+    components: tuple[str, ...] = COMPONENT_ORDER
+    model: str | None = Field(default=None, description="Installed spaCy pipeline name or path")
+
+    @field_validator("segment")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        if value not in SEGMENT_MODES:
+            raise ValueError(f"unknown segment mode {value!r}; valid: {', '.join(SEGMENT_MODES)}")
+        return value
+
+    @field_validator("components")
+    @classmethod
+    def _known_components(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in COMPONENT_ORDER]
+        if unknown:
+            raise ValueError(f"unknown components {unknown}; valid: {', '.join(COMPONENT_ORDER)}")
+        return value

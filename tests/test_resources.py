@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline import resources
+from pipeline.extract.document_fields import doc_type_cues, places
+from pipeline.extract.sectors import sector_of, sector_words
+from pipeline.resources import ResourceError, expand_references, load_patterns
+
+
+def test_every_resource_loads() -> None:
+    for path in resources.RESOURCE_DIR.iterdir():
+        if path.suffix == ".yaml":
+            assert resources.load_yaml(path.name) is not None, path.name
+    assert load_patterns("scan.yaml")["CANDIDATE_RE"].search("到2025年达到92")
+    assert len(places()) >= 34 and sector_words() and doc_type_cues()
+
+
+def test_references_resolve_and_bad_ones_fail() -> None:
+    assert expand_references({"A": "x{B}", "B": "y"}) == {"A": "xy", "B": "y"}
+    with pytest.raises(ResourceError, match="circular"):
+        expand_references({"A": "{B}", "B": "{A}"})
+    with pytest.raises(ResourceError, match="unknown fragment"):
+        expand_references({"A": "{MISSING}"})
+
+
+def test_duplicate_yaml_keys_are_rejected(tmp_path, monkeypatch) -> None:
+    (tmp_path / "dup.yaml").write_text("a: 1\na: 2\n", encoding="utf-8")
+    monkeypatch.setattr(resources, "RESOURCE_DIR", tmp_path)
+    resources.load_yaml.cache_clear()
+    try:
+        with pytest.raises(ResourceError, match="duplicate key"):
+            resources.load_yaml("dup.yaml")
+    finally:
+        resources.load_yaml.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "letter"),
+    [
+        ("制造业质量竞争力指数", "C"),
+        ("农产品质量安全例行监测合格率", "A"),
+        ("地区生产总值", None),
+        ("建设工程质量一次验收合格率", "E"),
+        ("公共服务质量满意度", "S"),
+    ],
+)
+def test_sector_lexicon(phrase: str, letter: str | None) -> None:
+    assert sector_of(phrase) == letter

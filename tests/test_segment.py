@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from pipeline.segment import ZhpolicyTokenizer, segment_words
+from pipeline.textview import TextView, matching_form, split_sentences
+
+
+@pytest.mark.parametrize("term", ["质量强市", "首席质量官", "专精特新"])
+def test_user_dictionary_keeps_domain_terms_whole(nlp: Language, term: str) -> None:
+    doc = nlp(f"到2025年,深入实施{term}战略,培育企业20家。")
+    assert term in [token.text for token in doc]
+
+
+def test_tokens_cover_text_exactly_in_both_modes(nlp: Language) -> None:
+    text = "加快建设质量强市。\n到2025年,制造业质量竞争力指数达到92,新增“专精特新”企业 30家。"
+    for mode in ("candidates", "full"):
+        words = segment_words(TextView.from_text(text), mode)  # type: ignore[arg-type]
+        assert "".join(words) == text
+    doc = ZhpolicyTokenizer(nlp.vocab, mode="candidates")(text)
+    assert doc.text == text
+
+
+def test_only_candidate_sentences_are_segmented() -> None:
+    text = "质量兴则经济兴,质量强则百业强。到2025年,合格率达到98%。"
+    words = segment_words(TextView.from_text(text), "candidates")
+    assert "质量兴则经济兴" in words  # no number, no commitment: one coarse token
+    assert "合格率" in words
+
+
+def test_traditional_text_is_matched_in_simplified_with_same_length() -> None:
+    text = "到2025年，製造業質量競爭力指數達到８８"
+    norm = matching_form(text)
+    assert len(norm) == len(text)
+    assert norm == "到2025年,制造业质量竞争力指数达到88"
+
+
+def test_sentences_split_on_end_marks_and_lines() -> None:
+    text = "第一句。第二句;第三句\n第四句"
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "第一句。",
+        "第二句;",
+        "第三句",
+        "第四句",
+    ]
+
+
+def test_unknown_segment_mode_lists_valid_ones(nlp: Language) -> None:
+    with pytest.raises(ValueError, match="candidates, full"):
+        ZhpolicyTokenizer(nlp.vocab, mode="bogus")  # type: ignore[arg-type]
