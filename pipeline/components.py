@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract.agencies import extract_agencies
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import extract_deadlines
+from pipeline.extract.deadlines import TimeScope, extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
@@ -37,7 +37,7 @@ ITEM_EXTENSIONS = (
 for _name in ITEM_EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-for _name in ("zp_context", "zp_sectors"):
+for _name in ("zp_context", "zp_sectors", "zp_time_scope"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -109,8 +109,28 @@ class SectorComponent:
         return doc
 
 
-def _deadlines(doc: Doc) -> list[Any]:
-    return doc._.zp_deadlines or []
+def time_scope(doc: Doc) -> TimeScope:
+    """The doc's time scope (from ``zhpolicy_deadlines``; built here when that did not run)."""
+    scope = doc._.zp_time_scope
+    if scope is None:
+        view = text_view(doc)
+        scope = TimeScope(view, extract_deadlines(view, document_context(doc).year), document_context(doc))
+        doc._.zp_time_scope = scope
+    return scope
+
+
+class DeadlineComponent:
+    """Finds the deadlines and builds the time scope later components consult."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        view, context = text_view(doc), document_context(doc)
+        deadlines = extract_deadlines(view, context.year)
+        doc._.zp_time_scope = TimeScope(view, deadlines, context)
+        _store(doc, "zp_deadlines", deadlines, "DEADLINE")
+        return doc
 
 
 @Language.factory("zhpolicy_document", assigns=["doc._.zp_context"])
@@ -118,27 +138,28 @@ def make_document(nlp: Language, name: str) -> DocumentComponent:
     return DocumentComponent(name)
 
 
-@Language.factory("zhpolicy_deadlines", assigns=["doc._.zp_deadlines"])
-def make_deadlines(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(
-        name,
-        "zp_deadlines",
-        "DEADLINE",
-        lambda doc, view: extract_deadlines(view, document_context(doc).year),
-    )
+@Language.factory("zhpolicy_deadlines", assigns=["doc._.zp_deadlines", "doc._.zp_time_scope"])
+def make_deadlines(nlp: Language, name: str) -> DeadlineComponent:
+    return DeadlineComponent(name)
 
 
 @Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets"])
 def make_targets(nlp: Language, name: str) -> ItemComponent:
     return ItemComponent(
-        name, "zp_targets", "TARGET", lambda doc, view: extract_targets(view, _deadlines(doc))
+        name,
+        "zp_targets",
+        "TARGET",
+        lambda doc, view: extract_targets(view, time_scope(doc), document_context(doc)),
     )
 
 
 @Language.factory("zhpolicy_qualitative", assigns=["doc._.zp_qualitative"])
 def make_qualitative(nlp: Language, name: str) -> ItemComponent:
     return ItemComponent(
-        name, "zp_qualitative", "QUALITATIVE", lambda doc, view: extract_qualitative(view, _deadlines(doc))
+        name,
+        "zp_qualitative",
+        "QUALITATIVE",
+        lambda doc, view: extract_qualitative(view, time_scope(doc), document_context(doc)),
     )
 
 

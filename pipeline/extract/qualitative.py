@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract.context import DocumentContext
+from pipeline.extract.deadlines import TimeScope
 from pipeline.textview import TextView
-from schemas import Deadline, QualitativeTarget
+from schemas import QualitativeTarget
 
 _QUALITATIVE_RE = re.compile(
     r"(?P<subject>[\u4e00-\u9fff]{2,16}?)(?:稳定在|达到|保持在|接近)"
@@ -13,15 +15,19 @@ _QUALITATIVE_RE = re.compile(
 )
 
 
-def extract_qualitative(view: TextView, deadlines: list[Deadline]) -> list[QualitativeTarget]:
+def extract_qualitative(
+    view: TextView, scope: TimeScope, context: DocumentContext
+) -> list[QualitativeTarget]:
     found: list[QualitativeTarget] = []
     for match in _QUALITATIVE_RE.finditer(view.norm):
-        governing = [d for d in deadlines if d.end <= match.start()]
+        time = scope.at(match.start(), match.end())
+        if time.past:
+            continue
         found.append(
             QualitativeTarget(
                 subject=view.text[match.start("subject") : match.end("subject")],
                 level=view.text[match.start("level") : match.end("level")],
-                deadline=governing[-1].year if governing else None,
+                deadline=time.year,
                 start=match.start(),
                 end=match.end(),
                 evidence=view.text[match.start() : match.end()],
