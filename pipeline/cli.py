@@ -276,5 +276,164 @@ def schema(
         typer.echo(str(path))
 
 
+# --- compare and db: comparing records across places (pipeline/compare) ---
+
+
+def _compare_documents(records: list[Path], db: Path | None) -> list[dict[str, Any]]:
+    from pipeline.compare.records import RecordError, read_records
+
+    if db is not None:
+        from pipeline.compare.db import connect, read_documents
+
+        try:
+            with connect(db, read_only=True) as connection:
+                return read_documents(connection)
+        except FileNotFoundError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    if not records:
+        err_console.print("[red]error:[/red] give JSONL files written by `zhpolicy extract`, or --db")
+        raise typer.Exit(2)
+    try:
+        loaded = read_records(records)
+    except RecordError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if loaded.skipped_errors:
+        err_console.print(f"[yellow]{len(loaded.skipped_errors)} error records skipped[/yellow]")
+    return loaded.documents
+
+
+def _emit(text: str, output: Path | None) -> None:
+    with _output(output) as handle:
+        handle.write(text)
+    if output is not None and str(output) != "-":
+        err_console.print(f"wrote {output}")
+
+
+@app.command()
+def compare(
+    records: Annotated[
+        list[Path] | None, typer.Argument(help="JSONL files written by `zhpolicy extract`.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option(help="Read a database from `zhpolicy db load` instead.")] = None,
+    by: Annotated[
+        str, typer.Option(help="Columns: jurisdiction (places) or doc (documents).")
+    ] = "jurisdiction",
+    indicator: Annotated[
+        str | None, typer.Option(help="Only this canonical indicator (id, name or variant).")
+    ] = None,
+    overlap: Annotated[
+        bool, typer.Option("--overlap", help="Programmes and cited policies shared and unique instead.")
+    ] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="CSV (tidy: one line per place and indicator).")
+    ] = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="A Markdown table.")] = False,
+    as_html: Annotated[bool, typer.Option("--html", help="A standalone HTML page.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the CSV/Markdown/HTML here.")
+    ] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            help="Draw one indicator across places to this PNG (--indicator, else the most common)."
+        ),
+    ] = None,
+) -> None:
+    """Compare targets across places: canonical indicators × places, the national target as
+    reference and how far each place sits above or below it (direction-aware)."""
+    from pipeline.compare.overlap import build_overlap, overlap_grid
+    from pipeline.compare.registry import load_registry
+    from pipeline.compare.render import (
+        comparison_grid,
+        comparison_records,
+        print_comparison,
+        print_grid,
+        render_text,
+        to_csv_records,
+    )
+    from pipeline.compare.table import build_comparison, most_covered_row
+
+    formats = [
+        name for name, chosen in (("csv", as_csv), ("markdown", as_markdown), ("html", as_html)) if chosen
+    ]
+    if len(formats) > 1:
+        err_console.print("[red]error:[/red] choose one of --csv, --markdown, --html")
+        raise typer.Exit(2)
+    if by not in ("jurisdiction", "doc"):
+        err_console.print("[red]error:[/red] --by is jurisdiction or doc")
+        raise typer.Exit(2)
+    documents = _compare_documents(records or [], db)
+    registry = load_registry()
+    indicator_id = None
+    if indicator is not None:
+        found = registry.resolve(indicator)
+        if found is None:
+            err_console.print(f"[red]error:[/red] no canonical indicator {indicator!r} (see indicators.yaml)")
+            raise typer.Exit(2)
+        indicator_id = found.id
+
+    if overlap:
+        groups = {(r.get("jurisdiction") if by == "jurisdiction" else r["doc"]) for r in documents}
+        if len(groups) < 2:
+            err_console.print("[red]error:[/red] --overlap needs documents from two places (or docs) or more")
+            raise typer.Exit(2)
+        grid = overlap_grid(build_overlap(documents, by=by))
+        csv_text = None
+    else:
+        comparison = build_comparison(documents, registry, by=by, indicator=indicator_id)
+        grid = comparison_grid(comparison)
+        csv_text = to_csv_records(comparison_records(comparison)) if as_csv else None
+        if chart is not None:
+            _draw_chart(comparison, indicator_id, chart, most_covered_row)
+
+    console = Console(width=max(Console().width, 140))
+    if formats:
+        _emit(render_text(grid, formats[0], csv_text), output)
+    elif overlap:
+        print_grid(grid, console)
+    else:
+        print_comparison(comparison, console)
+
+
+def _draw_chart(comparison: Any, indicator_id: str | None, out: Path, most_covered_row: Any) -> None:
+    from pipeline.compare.chart import ChartError, draw_indicator_chart
+
+    row = comparison.row(indicator_id) if indicator_id else most_covered_row(comparison)
+    if row is None:
+        err_console.print("[red]error:[/red] no mapped indicator with targets to chart")
+        raise typer.Exit(1)
+    try:
+        draw_indicator_chart(comparison, row, out)
+    except ChartError as exc:
+        err_console.print(f"[red]error:[/red] chart: {exc}")
+        raise typer.Exit(1) from exc
+    err_console.print(f"chart of {row.label} written to {out}")
+
+
+db_app = typer.Typer(
+    help="An embedded DuckDB database of extracted records.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("load")
+def db_load(
+    records: Annotated[list[Path], typer.Argument(help="JSONL files written by `zhpolicy extract`.")],
+    db: Annotated[Path, typer.Option(help="The DuckDB file (created if missing).")] = Path("policies.duckdb"),
+) -> None:
+    """Load records into tables documents, targets (with canonical indicator id and match score),
+    programmes, policies and agencies. A document already in the database is replaced."""
+    from pipeline.compare.db import connect, load_documents
+    from pipeline.compare.registry import load_registry
+
+    documents = _compare_documents(records, None)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with connect(db) as connection:
+        counts = load_documents(connection, documents, load_registry())
+    err_console.print(f"{db}: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+
+
 if __name__ == "__main__":
     app()

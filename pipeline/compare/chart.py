@@ -1,0 +1,116 @@
+"""A bar chart of one indicator across places, the national target as a horizontal line.
+
+Chinese labels need a CJK font: the one the project installs (Noto Sans SC from the
+``pylopdf-fonts-zh-cn`` package) is used first, else any installed font that matplotlib's font
+manager knows and that has the glyphs. With none, :class:`ChartError` says so rather than
+drawing boxes. Drawing uses the Agg canvas directly: no pyplot state, no display needed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from pipeline.compare.records import NATIONAL
+from pipeline.compare.table import Comparison, Row
+
+# Characters a font must have to label these charts (a sample, not the whole repertoire).
+_PROBE = "制造业质量竞争力指数全国青岛梅州市省"
+_COLOURS = {"more": "#2e7d32", "less": "#c62828", "same": "#546e7a", None: "#1f77b4"}
+
+
+class ChartError(RuntimeError):
+    """The chart cannot be drawn (no CJK font, nothing to plot)."""
+
+
+def _covers(path: str, sample: str = _PROBE) -> bool:
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        charmap = FT2Font(path).get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(ord(ch) in charmap for ch in sample)
+
+
+def _packaged_font() -> Path | None:
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.exists() else None
+
+
+@cache
+def find_cjk_font() -> Path | None:
+    """A font file with Chinese glyphs: the packaged one, else the first installed that covers them."""
+    packaged = _packaged_font()
+    if packaged is not None:
+        return packaged
+    candidates = sorted({entry.fname for entry in font_manager.fontManager.ttflist})
+    return next((Path(path) for path in candidates if _covers(path)), None)
+
+
+def _font_name(path: Path) -> str:
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: int = 150) -> Path:
+    """Draw ``row`` of ``comparison`` to ``out`` (PNG); returns the path written."""
+    places = [place for place in comparison.places if place in row.cells]
+    if not places:
+        raise ChartError(f"no place has a target for {row.label}")
+    font = find_cjk_font()
+    if font is None:
+        raise ChartError(
+            "no font with Chinese glyphs found: install the project (it depends on "
+            "pylopdf-fonts-zh-cn) or a system CJK font such as fonts-noto-cjk"
+        )
+    family = _font_name(font)
+    figure = Figure(figsize=(max(6.0, 1.1 * len(places) + 2), 4.8), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    cells = [row.cells[place] for place in places]
+    values = [cell.chosen.comparable for cell in cells]
+    bars = axes.bar(places, values, color=[_COLOURS[cell.ambition] for cell in cells])
+    axes.bar_label(
+        bars, labels=[cell.chosen.display() for cell in cells], padding=3, fontsize=9, family=family
+    )
+    if row.national is not None:
+        axes.axhline(row.national.chosen.comparable, color="#444444", linestyle="--", linewidth=1.2)
+        axes.annotate(
+            f"{NATIONAL} {row.national.chosen.display()}",
+            xy=(1.0, row.national.chosen.comparable),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 4),
+            textcoords="offset points",
+            ha="right",
+            fontsize=9,
+            family=family,
+            color="#444444",
+        )
+    low, high = min([*values, 0.0]), max(values)
+    if row.national is not None:
+        high = max(high, row.national.chosen.comparable)
+    # Index-like values cluster near the top (83–92): start the axis near them so gaps show.
+    if low >= 0 and min(values) > 0.5 * high:
+        low = 0.9 * min([*values, *([row.national.chosen.comparable] if row.national else [])])
+    axes.set_ylim(low, high + 0.08 * (high - low or 1))
+    unit = row.indicator.unit if row.indicator and row.indicator.unit else ""
+    axes.set_title(row.label + (f" ({unit})" if unit else ""), family=family)
+    axes.set_ylabel(unit or "value", family=family)
+    for label in axes.get_xticklabels():
+        label.set_family(family)
+        if len(places) > 6:
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+    axes.spines[["top", "right"]].set_visible(False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=dpi)
+    return out

@@ -1,0 +1,247 @@
+"""The comparison table: canonical indicators × places, with the national target as reference.
+
+Rows are keyed by canonical indicator and target kind (a level and a growth rate of 地区生产总值
+are different quantities); unmapped indicators get their own rows keyed by their normalised name,
+so nothing extracted disappears. When a place has several targets for one row, the cell takes the
+one with the latest deadline, then the most ambitious value (``better`` in the registry), then the
+first by document and offset, and records how many it chose from.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pipeline.compare.records import NATIONAL, is_national, place_of
+from pipeline.compare.registry import Indicator, IndicatorMatch, IndicatorRegistry
+from pipeline.textview import to_simplified
+
+CHOICE_RULE = "latest deadline, then most ambitious value, then first by document and offset"
+Ambition = Literal["more", "less", "same"]
+_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": "="}
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    return to_simplified(unicodedata.normalize("NFKC", unit)).strip() or None
+
+
+@dataclass(frozen=True)
+class PlaceTarget:
+    """One extracted target, placed and mapped."""
+
+    doc: str
+    place: str
+    match: IndicatorMatch
+    value: float
+    value_max: float | None
+    unit: str | None
+    comparator: str
+    kind: str
+    direction: str | None
+    annual: bool
+    deadline: int | None
+    evidence: str
+    start: int
+
+    @property
+    def comparable(self) -> float:
+        """The number compared across places: a range's midpoint, a decline negative."""
+        middle = self.value if self.value_max is None else (self.value + self.value_max) / 2
+        return -middle if self.kind == "change" and self.direction == "down" else middle
+
+    def display(self) -> str:
+        """``≥92 (2025)``, ``≈+5% (2025)``, ``-3% (2025)``, ``3–3.5% /yr``."""
+        number = _number(self.value)
+        if self.value_max is not None:
+            number = f"{number}–{_number(self.value_max)}"
+        if self.kind == "change":
+            number = ("-" if self.direction == "down" else "+") + number
+        symbol = _SYMBOLS.get(self.comparator, "")
+        text = f"{symbol}{number}{self.unit or ''}"
+        if self.annual:
+            text += " /yr"
+        if self.deadline is not None:
+            text += f" ({self.deadline})"
+        return text
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass
+class Cell:
+    chosen: PlaceTarget
+    candidates: int
+    difference: float | None = None
+    ambition: Ambition | None = None
+
+    def difference_text(self) -> str:
+        if self.difference is None:
+            return ""
+        marker = {"more": "▲", "less": "▼", "same": "="}[self.ambition or "same"]
+        return f"{self.difference:+g} {marker}"
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    kind: str
+    indicator: Indicator | None
+    national: Cell | None = None
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    @property
+    def mapped(self) -> bool:
+        return self.indicator is not None
+
+    @property
+    def better(self) -> str:
+        return self.indicator.better if self.indicator else "higher"
+
+
+@dataclass
+class Comparison:
+    places: list[str]
+    rows: list[Row]
+    national_docs: list[str]
+    by: str
+    choice_rule: str = CHOICE_RULE
+
+    @property
+    def has_national(self) -> bool:
+        return bool(self.national_docs)
+
+    def row(self, key: str) -> Row | None:
+        return next((row for row in self.rows if row.key == key), None)
+
+
+def _row_key(match: IndicatorMatch, kind: str) -> tuple[str, str, Indicator | None]:
+    indicator = match.indicator
+    if indicator is None:
+        return f"unmapped:{match.key}:{kind}", match.key, None
+    if kind == indicator.kind:
+        return indicator.id, indicator.name, indicator
+    return f"{indicator.id}:{kind}", f"{indicator.name} ({kind})", indicator
+
+
+def place_targets(
+    documents: Iterable[dict[str, Any]], registry: IndicatorRegistry, by: str
+) -> list[PlaceTarget]:
+    targets: list[PlaceTarget] = []
+    for record in documents:
+        place = NATIONAL if is_national(record) else place_of(record, by)
+        for target in record.get("targets") or []:
+            targets.append(
+                PlaceTarget(
+                    doc=str(record["doc"]),
+                    place=place,
+                    match=registry.match(str(target["indicator"])),
+                    value=float(target["value"]),
+                    value_max=None if target.get("value_max") is None else float(target["value_max"]),
+                    unit=target.get("unit"),
+                    comparator=str(target.get("comparator") or "eq"),
+                    kind=str(target.get("kind") or "level"),
+                    direction=target.get("direction"),
+                    annual=bool(target.get("annual")),
+                    deadline=target.get("deadline"),
+                    evidence=str(target.get("evidence") or ""),
+                    start=int(target.get("start") or 0),
+                )
+            )
+    return targets
+
+
+def choose(targets: list[PlaceTarget], better: str) -> Cell:
+    """The cell for one place and row (see the module docstring for the rule)."""
+
+    def rank(target: PlaceTarget) -> tuple[float, float]:
+        deadline = -math.inf if target.deadline is None else target.deadline
+        ambition = target.comparable if better == "higher" else -target.comparable
+        return (deadline, ambition)
+
+    # max() keeps the first of equal ranks: sorting first makes ties go to the first document.
+    best = max(sorted(targets, key=lambda t: (t.doc, t.start)), key=rank)
+    return Cell(chosen=best, candidates=len(targets))
+
+
+def _against_national(cell: Cell, national: Cell, better: str) -> None:
+    if normalise_unit(cell.chosen.unit) != normalise_unit(national.chosen.unit):
+        return
+    difference = round(cell.chosen.comparable - national.chosen.comparable, 6)
+    cell.difference = difference
+    if difference == 0:
+        cell.ambition = "same"
+    else:
+        cell.ambition = "more" if (difference > 0) == (better == "higher") else "less"
+
+
+def build_comparison(
+    documents: list[dict[str, Any]],
+    registry: IndicatorRegistry,
+    *,
+    by: str = "jurisdiction",
+    indicator: str | None = None,
+) -> Comparison:
+    """The comparison of every target in ``documents``; ``indicator`` keeps only rows of that id."""
+    if by not in ("jurisdiction", "doc"):
+        raise ValueError(f"--by must be jurisdiction or doc, not {by!r}")
+    grouped: dict[str, dict[str, list[PlaceTarget]]] = defaultdict(lambda: defaultdict(list))
+    rows: dict[str, Row] = {}
+    for target in place_targets(documents, registry, by):
+        key, label, canonical = _row_key(target.match, target.kind)
+        if indicator is not None and (canonical is None or canonical.id != indicator):
+            continue
+        rows.setdefault(key, Row(key=key, label=label, kind=target.kind, indicator=canonical))
+        grouped[key][target.place].append(target)
+
+    codes: dict[str, str] = {}
+    for record in documents:
+        if not is_national(record):
+            place = place_of(record, by)
+            code = str(record.get("jurisdiction_code") or "999999")
+            codes[place] = min(codes.get(place, code), code)
+    national_docs = sorted(str(r["doc"]) for r in documents if is_national(r))
+
+    for key, row in rows.items():
+        for place, targets in grouped[key].items():
+            cell = choose(targets, row.better)
+            if place == NATIONAL:
+                row.national = cell
+            else:
+                row.cells[place] = cell
+        if row.national is not None:
+            for cell in row.cells.values():
+                _against_national(cell, row.national, row.better)
+
+    order = {ind.id: i for i, ind in enumerate(registry.indicators)}
+
+    def row_order(row: Row) -> tuple[int, int, int, str]:
+        if row.indicator is not None:
+            return (0, order[row.indicator.id], row.kind != row.indicator.kind, row.key)
+        return (1, -len(row.cells) - (row.national is not None), 0, row.key)
+
+    # A place without any cell (no targets, or none of the chosen indicator) is no column.
+    filled = {place for row in rows.values() for place in row.cells}
+    places = sorted((p for p in codes if p in filled), key=lambda p: (codes[p], p))
+    return Comparison(
+        places=places,
+        rows=sorted(rows.values(), key=row_order),
+        national_docs=national_docs,
+        by=by,
+    )
+
+
+def most_covered_row(comparison: Comparison) -> Row | None:
+    """The mapped row filled for the most places (registry order breaks ties): the default chart."""
+    mapped = [row for row in comparison.rows if row.mapped and row.cells]
+    if not mapped:
+        return None
+    return max(mapped, key=lambda row: len(row.cells))
