@@ -82,11 +82,12 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
     axes.bar_label(
         bars, labels=[cell.chosen.display() for cell in cells], padding=3, fontsize=9, family=family
     )
-    if row.national is not None:
-        axes.axhline(row.national.chosen.comparable, color="#444444", linestyle="--", linewidth=1.2)
+    reference = row.national if row.indicator is None or not row.indicator.extensive else None
+    if reference is not None:
+        axes.axhline(reference.chosen.comparable, color="#444444", linestyle="--", linewidth=1.2)
         axes.annotate(
-            f"{NATIONAL} {row.national.chosen.display()}",
-            xy=(1.0, row.national.chosen.comparable),
+            f"{NATIONAL} {reference.chosen.display()}",
+            xy=(1.0, reference.chosen.comparable),
             xycoords=("axes fraction", "data"),
             xytext=(-4, 4),
             textcoords="offset points",
@@ -96,11 +97,11 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
             color="#444444",
         )
     low, high = min([*values, 0.0]), max(values)
-    if row.national is not None:
-        high = max(high, row.national.chosen.comparable)
+    if reference is not None:
+        high = max(high, reference.chosen.comparable)
     # Index-like values cluster near the top (83–92): start the axis near them so gaps show.
     if low >= 0 and min(values) > 0.5 * high:
-        low = 0.9 * min([*values, *([row.national.chosen.comparable] if row.national else [])])
+        low = 0.9 * min([*values, *([reference.chosen.comparable] if reference else [])])
     axes.set_ylim(low, high + 0.08 * (high - low or 1))
     unit = row.indicator.unit if row.indicator and row.indicator.unit else ""
     axes.set_title(row.label + (f" ({unit})" if unit else ""), family=family)

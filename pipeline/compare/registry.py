@@ -26,7 +26,7 @@ MatchMethod = Literal["exact", "stripped", "fuzzy", "none"]
 _STRIP_RE = re.compile(r"[\s\W_]+", re.UNICODE)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTOR_RE = re.compile(r"^[A-T]$")
-_ENTRY_KEYS = {"id", "name", "variants", "unit", "sector", "better", "kind", "source"}
+_ENTRY_KEYS = {"id", "name", "variants", "unit", "sector", "better", "kind", "source", "extensive"}
 _SOURCES = {"outline", "report", "plan"}
 
 
@@ -45,6 +45,7 @@ class Indicator:
     better: Better
     kind: Literal["level", "change"]
     source: str
+    extensive: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,9 @@ def _entry(raw: Any, position: int) -> Indicator:
     if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
         raise ResourceError(f"{where} ({indicator_id}): variants must be a list of non-empty strings")
     unit = raw.get("unit")
+    extensive = raw.get("extensive", False)
+    if not isinstance(extensive, bool):
+        raise ResourceError(f"{where} ({indicator_id}): extensive must be true or false")
     return Indicator(
         id=indicator_id,
         name=str(raw["name"]),
@@ -162,6 +166,7 @@ def _entry(raw: Any, position: int) -> Indicator:
         better=raw["better"],
         kind=kind,
         source=source,
+        extensive=extensive,
     )
 
 

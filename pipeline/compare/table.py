@@ -20,7 +20,10 @@ from pipeline.compare.records import NATIONAL, is_national, place_of
 from pipeline.compare.registry import Indicator, IndicatorMatch, IndicatorRegistry
 from pipeline.textview import to_simplified
 
-CHOICE_RULE = "latest deadline, then most ambitious value, then first by document and offset"
+CHOICE_RULE = (
+    "plausible values first (a level rate over 100% is not), then latest deadline, "
+    "then most ambitious value, then first by document and offset"
+)
 Ambition = Literal["more", "less", "same"]
 _SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": "="}
 
@@ -54,6 +57,11 @@ class PlaceTarget:
         """The number compared across places: a range's midpoint, a decline negative."""
         middle = self.value if self.value_max is None else (self.value + self.value_max) / 2
         return -middle if self.kind == "change" and self.direction == "down" else middle
+
+    @property
+    def plausible(self) -> bool:
+        """False for a level rate over 100% (a typo such as 985% for 98.5%, kept by extraction)."""
+        return not (self.kind == "level" and normalise_unit(self.unit) == "%" and self.value > 100)
 
     def display(self) -> str:
         """``≥92 (2025)``, ``≈+5% (2025)``, ``-3% (2025)``, ``3–3.5% /yr``."""
@@ -162,19 +170,23 @@ def place_targets(
 def choose(targets: list[PlaceTarget], better: str) -> Cell:
     """The cell for one place and row (see the module docstring for the rule)."""
 
-    def rank(target: PlaceTarget) -> tuple[float, float]:
+    def rank(target: PlaceTarget) -> tuple[bool, float, float]:
         deadline = -math.inf if target.deadline is None else target.deadline
         ambition = target.comparable if better == "higher" else -target.comparable
-        return (deadline, ambition)
+        return (target.plausible, deadline, ambition)
 
     # max() keeps the first of equal ranks: sorting first makes ties go to the first document.
     best = max(sorted(targets, key=lambda t: (t.doc, t.start)), key=rank)
     return Cell(chosen=best, candidates=len(targets))
 
 
-def _against_national(cell: Cell, national: Cell, better: str) -> None:
+def _against_national(cell: Cell, national: Cell, row: Row) -> None:
+    # Totals (新增就业 in 万人, 粮食产量) add up over places: the national figure is no line for one.
+    if row.indicator is not None and row.indicator.extensive:
+        return
     if normalise_unit(cell.chosen.unit) != normalise_unit(national.chosen.unit):
         return
+    better = row.better
     difference = round(cell.chosen.comparable - national.chosen.comparable, 6)
     cell.difference = difference
     if difference == 0:
@@ -219,7 +231,7 @@ def build_comparison(
                 row.cells[place] = cell
         if row.national is not None:
             for cell in row.cells.values():
-                _against_national(cell, row.national, row.better)
+                _against_national(cell, row.national, row)
 
     order = {ind.id: i for i, ind in enumerate(registry.indicators)}
 
