@@ -432,7 +432,7 @@ def db_load(
     db.parent.mkdir(parents=True, exist_ok=True)
     with connect(db) as connection:
         counts = load_documents(connection, documents, load_registry())
-    err_console.print(f"{db}: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    err_console.print(f"{db}: " + ", ".join(f"{n} {table}" for table, n in counts.items()), soft_wrap=True)
 
 
 if __name__ == "__main__":

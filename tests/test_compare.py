@@ -398,3 +398,16 @@ def test_chart_without_cjk_font_is_a_clear_error(
             comparison, comparison.row("mfg_quality_competitiveness_index"), tmp_path / "x.png"
         )
     assert not (tmp_path / "x.png").exists()
+
+
+def test_gold_records_compare_cities_against_the_national_line(shared: Path) -> None:
+    """The dev gold has the shape of extract output: the acceptance view on correct records."""
+    from pipeline.compare.records import read_records
+
+    documents = read_records([shared / "gold" / "dev.jsonl"]).documents
+    comparison = build_comparison(documents, load_registry(), indicator="mfg_quality_competitiveness_index")
+    row = comparison.row("mfg_quality_competitiveness_index")
+    assert row.national.chosen.value == 86
+    assert row.cells["青岛市"].chosen.value == 92 and row.cells["青岛市"].ambition == "more"
+    assert row.cells["梅州市"].chosen.value == 83 and row.cells["梅州市"].ambition == "less"
+    assert len(row.cells) >= 8

@@ -15,6 +15,7 @@ from pipeline.evaluate import normalise_name
 
 ItemKind = Literal["programme", "policy"]
 _SOURCES: tuple[tuple[ItemKind, str], ...] = (("programme", "programmes"), ("policy", "policies_cited"))
+_PLURAL: dict[ItemKind, str] = {"programme": "programmes", "policy": "policies"}
 
 
 @dataclass
@@ -58,7 +59,7 @@ def build_overlap(documents: list[dict[str, Any]], *, by: str = "jurisdiction") 
                 item = items.setdefault((kind, key), SharedItem(kind=kind, key=key, name=name))
                 item.groups.add(group)
     # The national column first: what spread from the centre reads left to right.
-    groups.sort(key=lambda g: (g != NATIONAL, groups.index(g)))
+    groups.sort(key=lambda g: g != NATIONAL)  # stable: first-seen order otherwise
     ordered = sorted(items.values(), key=lambda i: (i.kind, -len(i.groups), i.key))
     return Overlap(groups=groups, items=ordered)
 
@@ -76,9 +77,9 @@ def overlap_grid(overlap: Overlap) -> Grid:
         previous_kind = item.kind
         marks = ["✓" if group in item.groups else "" for group in overlap.groups]
         grid.rows.append([item.kind, item.name, f"{len(item.groups)}/{total}", *marks])
-    for kind in ("programme", "policy"):
+    for kind, plural in _PLURAL.items():
         grid.notes.append(
-            f"{kind}s: {len(overlap.shared_by_all(kind))} shared by all, "
+            f"{plural}: {len(overlap.shared_by_all(kind))} shared by all, "
             f"{len(overlap.shared(kind))} shared by two or more; unique: "
             + ", ".join(f"{g} {len(overlap.unique_to(g, kind))}" for g in overlap.groups)
         )
