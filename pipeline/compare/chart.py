@@ -14,6 +14,8 @@ from pathlib import Path
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from pipeline.compare.records import NATIONAL
 from pipeline.compare.table import Comparison, Row
@@ -21,6 +23,7 @@ from pipeline.compare.table import Comparison, Row
 # Characters a font must have to label these charts (a sample, not the whole repertoire).
 _PROBE = "制造业质量竞争力指数全国青岛梅州市省"
 _COLOURS = {"more": "#2e7d32", "less": "#c62828", "same": "#546e7a", None: "#1f77b4"}
+_LEGEND = {"more": "more ambitious than", "same": "the same as", "less": "less ambitious than"}
 
 
 class ChartError(RuntimeError):
@@ -85,16 +88,21 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
     reference = row.national if row.indicator is None or not row.indicator.extensive else None
     if reference is not None:
         axes.axhline(reference.chosen.comparable, color="#444444", linestyle="--", linewidth=1.2)
-        axes.annotate(
-            f"{NATIONAL} {reference.chosen.display()}",
-            xy=(1.0, reference.chosen.comparable),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
-            textcoords="offset points",
-            ha="right",
-            fontsize=9,
-            family=family,
-            color="#444444",
+        # A legend beside the axes, not a label on the line, so no bar hides it.
+        handles = [
+            Line2D([], [], color="#444444", linestyle="--", label=f"{NATIONAL} {reference.chosen.display()}"),
+            *(
+                Patch(color=_COLOURS[ambition], label=f"{text} {NATIONAL}")
+                for ambition, text in _LEGEND.items()
+                if any(cell.ambition == ambition for cell in cells)
+            ),
+        ]
+        axes.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+            prop=font_manager.FontProperties(family=family, size=9),
         )
     low, high = min([*values, 0.0]), max(values)
     if reference is not None:
@@ -105,7 +113,7 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
     axes.set_ylim(low, high + 0.08 * (high - low or 1))
     unit = row.indicator.unit if row.indicator and row.indicator.unit else ""
     axes.set_title(row.label + (f" ({unit})" if unit else ""), family=family)
-    axes.set_ylabel(unit or "value", family=family)
+    axes.set_ylabel(unit or "index", family=family)
     for label in axes.get_xticklabels():
         label.set_family(family)
         if len(places) > 6:
