@@ -411,3 +411,9 @@ def test_gold_records_compare_cities_against_the_national_line(shared: Path) -> 
     assert row.cells["青岛市"].chosen.value == 92 and row.cells["青岛市"].ambition == "more"
     assert row.cells["梅州市"].chosen.value == 83 and row.cells["梅州市"].ambition == "less"
     assert len(row.cells) >= 8
+
+
+def test_new_commands_have_help() -> None:
+    for command in (["compare"], ["db"], ["db", "load"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output

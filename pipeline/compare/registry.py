@@ -83,6 +83,7 @@ class IndicatorRegistry:
                     )
                 self._by_key[key] = indicator
         self._keys = list(self._by_key)
+        self._matches: dict[str, IndicatorMatch] = {}
         try:
             scope = re.compile(prefix)
         except re.error as exc:
@@ -113,6 +114,12 @@ class IndicatorRegistry:
         return key
 
     def match(self, raw: str) -> IndicatorMatch:
+        """Where ``raw`` maps (memoised: the same names recur across documents)."""
+        if raw not in self._matches:
+            self._matches[raw] = self._match(raw)
+        return self._matches[raw]
+
+    def _match(self, raw: str) -> IndicatorMatch:
         key = normalise_indicator(raw)
         if key in self._by_key:
             return IndicatorMatch(raw, key, self._by_key[key], 100.0, "exact")

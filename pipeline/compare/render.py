@@ -197,8 +197,12 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         return
     grid = comparison_grid(comparison)
     table = Table(title=grid.title)
-    for header in ("indicator", "place", "target", "vs 全国", "targets", "doc"):
-        table.add_column(header, overflow="fold")
+    table.add_column("indicator", overflow="fold", min_width=34)
+    table.add_column("place", overflow="fold")
+    table.add_column("target", no_wrap=True)
+    table.add_column("vs 全国", no_wrap=True)
+    table.add_column("targets", justify="right")
+    table.add_column("doc", overflow="fold")
     for row in comparison.rows:
         label = f"{escape(row.label)}\n[dim]{row.indicator.id if row.indicator else 'unmapped'}[/dim]"
         lines: list[tuple[str, Cell]] = []
