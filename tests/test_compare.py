@@ -417,3 +417,9 @@ def test_new_commands_have_help() -> None:
     for command in (["compare"], ["db"], ["db", "load"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_no_matching_targets_says_so(records: list[dict[str, Any]]) -> None:
+    empty = build_comparison(records, load_registry(), indicator="grain_output")
+    assert empty.rows == [] and empty.places == []
+    assert comparison_grid(empty).notes[0].startswith("no targets in the input match")

@@ -57,6 +57,8 @@ def comparison_grid(comparison: Comparison) -> Grid:
         national = [_cell_text(row.national)] if comparison.has_national else []
         places = [_cell_text(row.cells.get(place)) for place in comparison.places]
         grid.rows.append([row.label, row.indicator.id if row.indicator else "unmapped", *national, *places])
+    if not comparison.rows:
+        grid.notes.append("no targets in the input match (check --indicator, or the extraction)")
     if comparison.has_national:
         grid.notes.append(f"reference: {', '.join(comparison.national_docs)} (jurisdiction 全国); {LEGEND}")
     else:
