@@ -87,7 +87,8 @@ def parse_small_number(text: str) -> int | None:
 
 def document_year(view: TextView, published_year: int | None = None, title: str | None = None) -> int | None:
     """The document's own year: its date, else the year its title names (a report's year, a
-    plan period's first year), else a dateline in its first lines or a signature in its last."""
+    plan period's first year), else a dateline in its first lines or a signature in its last,
+    else the year a report's 主要预期目标 or 工作总体要求 names."""
     if published_year is not None:
         return published_year
     found = patterns()
@@ -100,6 +101,9 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
     for line in lines[:HEAD_LINES] + lines[-TAIL_LINES:]:
         if match := found["DATELINE_RE"].search(line):
             return parse_year(match.group("year"))
+    # Last resort: the year a report sets its targets for (二、2025年工作总体要求…).
+    if match := found["PLAN_YEAR_RE"].search(view.norm):
+        return parse_year(match.group("year"))
     return None
 
 
@@ -238,7 +242,9 @@ class TimeScope:
         head = (
             (self.context.title or "") + "\n" + "\n".join(self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES])
         )
-        return bool(found["REPORT_TITLE_RE"].search(head))
+        return bool(
+            found["REPORT_TITLE_RE"].search(head) or found["REPORT_HEADING_RE"].search(self.view.norm)
+        )
 
     def _paragraph_carry_floors(self, found: dict[str, re.Pattern[str]]) -> list[int]:
         """For each paragraph, the offset a carried deadline must start at or after.
