@@ -35,6 +35,9 @@ DEADLINE_RULES = (
 )
 # Rules whose year depends on the document's year.
 RELATIVE_RULES = frozenset({"this_year", "next_year", "within_years"})
+# Which rules may give a plan period in a title, and in a first line standing in for one.
+TITLE_RULES = frozenset({"range", "to_year", "before_year", "plan_period", "plan_year", "table_year"})
+LINE_TITLE_RULES = frozenset({"range"})
 # How many leading lines may hold the title or dateline when the context has none.
 HEAD_LINES = 3
 # How many trailing lines may hold a signature date.
@@ -255,7 +258,7 @@ class TimeScope:
         """
         norm = self.view.norm
         floors: list[int] = []
-        previous_is_table = False
+        previous_is_table = previous_is_heading = False
         for index, start in enumerate(self._paragraph_starts):
             end = self._paragraph_end(start)
             line = norm[start:end]
@@ -263,9 +266,17 @@ class TimeScope:
                 floors.append(floors[-1] if floors else start)
                 continue
             is_table = "|" in line
-            continues = bool(found["CONTINUATION_RE"].match(line)) or (is_table and previous_is_table)
+            continues = (
+                bool(found["CONTINUATION_RE"].match(line))
+                or (is_table and previous_is_table)
+                or previous_is_heading
+            )
             floors.append(floors[index - 1] if continues and floors else start)
             previous_is_table = is_table
+            # A heading line (二、2026年工作总体要求和主要目标) governs the paragraph under it.
+            previous_is_heading = bool(found["HEADING_RE"].match(line)) and not found[
+                "SENTENCE_END_RE"
+            ].search(line)
         return floors
 
     def _is_past_deadline(self, deadline: Deadline) -> bool:
@@ -315,28 +326,24 @@ class TimeScope:
         return spans
 
     def _title_deadline(self, found: dict[str, re.Pattern[str]]) -> Deadline | None:
-        """The plan period a title (or a news story's opening lines) names: its end year."""
-        heads = [self.context.title] if self.context.title else []
+        """The plan period the title names (行动方案(2025年), (2023-2027年), 2025年政府工作报告,
+        力争到2027年…): its end year. Without a title, a range in the first lines stands in."""
+        heads = [(self.context.title, TITLE_RULES)] if self.context.title else []
         first_lines = self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES]
-        heads += first_lines
-        for head in heads:
+        heads += [(line, LINE_TITLE_RULES) for line in first_lines]
+        for index, (head, rules) in enumerate(heads):
             if not head:
                 continue
             head_view = TextView(text=head, norm=head)
-            deadlines = [d for d in extract_deadlines(head_view, self.document_year) if d.rule != "lead_year"]
+            deadlines = [d for d in extract_deadlines(head_view, self.document_year) if d.rule in rules]
             if deadlines:
                 return max(deadlines, key=lambda d: d.year)
-            match = found["TITLE_YEAR_RE"].search(head)
+            # A bare year only in the title (or the first line): a report's year, or (2025年).
+            match = found["TITLE_YEAR_RE"].search(head) if index == 0 else None
             if match and (self.is_report or "(" in head[max(0, match.start() - 1) : match.start()]):
+                text = head[match.start() : match.end()]
                 year = parse_year(match.group("year"))
-                return Deadline(
-                    text=head[match.start() : match.end()],
-                    year=year,
-                    start=0,
-                    end=0,
-                    evidence="",
-                    rule="title_year",
-                )
+                return Deadline(text=text, year=year, start=0, end=0, evidence="", rule="title_year")
         return None
 
     # -- answering ------------------------------------------------------------------------
@@ -370,6 +377,8 @@ class TimeScope:
         return self._markers[before if before >= first else first]
 
     def _carried_marker(self, clause_start: int) -> _Marker | None:
+        """The latest cue before the clause in its paragraph (or the paragraphs it continues),
+        else the cue in its section's heading; never one from an earlier section."""
         index = bisect_left(self._marker_starts, clause_start) - 1
         if index < 0:
             return None
@@ -378,9 +387,15 @@ class TimeScope:
         if section is not None and marker.start < section:
             return None
         paragraph = bisect_right(self._paragraph_starts, clause_start) - 1
-        if paragraph >= 0 and marker.start < self._carry_floors[paragraph]:
+        if paragraph < 0 or marker.start >= self._carry_floors[paragraph]:
+            return marker
+        if section is None:
             return None
-        return marker
+        # A cue in the section's heading (二、2025年工作总体要求和主要目标) governs all of it.
+        in_heading = bisect_left(self._marker_starts, self._paragraph_end(section)) - 1
+        if in_heading >= 0 and self._markers[in_heading].start >= section:
+            return self._markers[in_heading]
+        return None
 
     def at(self, start: int, end: int) -> TimeContext:
         """The time context of the clause ``text[start:end]``."""
