@@ -47,3 +47,28 @@ def test_seed_article_2035_target(seed_text: str) -> None:
     assert (strength.level, strength.deadline) == ("国内领先、国际先进水平", 2035)
     assert by_subject["公共服务质量满意度"].deadline == 2025
     assert not any("质量整体水平" in q.subject for q in found)
+
+
+def test_qualitative_scoring_pairs_by_subject_and_deadline() -> None:
+    from pipeline.evaluate import evaluate
+
+    gold = {
+        "doc": "d.txt",
+        "qualitative": [
+            {"subject": "公共服务质量满意度", "level": "满意区间", "deadline": 2025},
+            {"subject": "质量和品牌综合实力", "level": "国内领先、国际先进水平", "deadline": 2035},
+            {"subject": "国际收支", "level": "基本平衡", "deadline": 2025, "optional": True},
+        ],
+    }
+    predicted = {
+        "d.txt": {
+            "qualitative": [
+                {"subject": "全市公共服务质量满意度", "level": "满意区间", "deadline": 2025},
+                {"subject": "质量和品牌综合实力", "level": "国内领先、国际先进水平", "deadline": 2025},
+                {"subject": "国际收支", "level": "基本平衡", "deadline": 2025},
+            ]
+        }
+    }
+    summary = evaluate(predicted, [gold]).summary()
+    assert {k: summary["qualitative"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 1, "fn": 1}
+    assert summary["targets"]["tp"] == 0

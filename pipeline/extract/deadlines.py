@@ -194,6 +194,11 @@ class _Marker:
     past: bool
 
 
+def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index][1]
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -227,7 +232,13 @@ class TimeScope:
         self._past_cues = [m.start() for m in found["PAST_CUE_RE"].finditer(norm)]
         self._weak_past_cues = [m.start() for m in found["WEAK_PAST_CUE_RE"].finditer(norm)]
 
-        markers = [_Marker(d.start, d, self._is_past_deadline(d)) for d in self.deadlines]
+        citations = [m.span() for m in found["CITATION_RE"].finditer(norm)]
+        citation_starts = [start for start, _ in citations]
+        markers = [
+            _Marker(d.start, d, self._is_past_deadline(d))
+            for d in self.deadlines
+            if not _inside(citations, citation_starts, d.start)
+        ]
         markers += self._past_year_markers(found)
         markers.sort(key=lambda m: m.start)
         self._markers = markers
