@@ -183,3 +183,10 @@ def test_dev_gold_deadlines(shared: Path) -> None:
 def test_past_cues_mark_the_clause(phrase: str) -> None:
     scope = scope_of(f"到2025年,{phrase}全市新增企业1000家。", 2025)
     assert at(scope, "全市新增企业1000家").past
+
+
+def test_next_step_turns_a_review_paragraph_forward() -> None:
+    text = "过去一年,全市新增高新技术企业1000家。下一步,新增国家级专精特新企业50家。"
+    scope = scope_of(text, 2025)
+    assert at(scope, "全市新增高新技术企业1000家").past
+    assert not at(scope, "新增国家级专精特新企业50家").past

@@ -231,6 +231,7 @@ class TimeScope:
         self._carry_floors = self._paragraph_carry_floors(found)
         self._past_cues = [m.start() for m in found["PAST_CUE_RE"].finditer(norm)]
         self._weak_past_cues = [m.start() for m in found["WEAK_PAST_CUE_RE"].finditer(norm)]
+        self._future_cues = [m.start() for m in found["FUTURE_CUE_RE"].finditer(norm)]
 
         citations = [m.span() for m in found["CITATION_RE"].finditer(norm)]
         citation_starts = [start for start, _ in citations]
@@ -417,9 +418,11 @@ class TimeScope:
             marker = self._carried_marker(clause_start)
             source = "carried"
         deadline = marker.deadline if marker else None
-        past = bool(marker and marker.past)
+        # 下一步/今后 in the clause's paragraph after the last time cue turns a review forward.
+        turned = self._turned_forward(clause_start, clause_end, marker)
+        past = bool(marker and marker.past) and not turned
+        past = past or self._in_past_span(start) and not turned
         past = past or self._has_cue(self._past_cues, clause_start, clause_end)
-        past = past or self._in_past_span(start)
         if deadline is None and marker is None:
             if self.title_deadline is not None:
                 deadline, source = self.title_deadline, "title"
@@ -428,6 +431,14 @@ class TimeScope:
         if deadline is None or (self.document_year is not None and deadline.year < self.document_year):
             past = past or self._has_cue(self._weak_past_cues, clause_start, clause_end)
         return TimeContext(deadline=deadline, past=past, source=source if deadline else None)
+
+    def _turned_forward(self, clause_start: int, clause_end: int, marker: _Marker | None) -> bool:
+        index = bisect_left(self._future_cues, clause_end) - 1
+        if index < 0:
+            return False
+        cue = self._future_cues[index]
+        paragraph = self._latest_before(self._paragraph_starts, clause_start) or 0
+        return cue >= paragraph and (marker is None or cue > marker.start)
 
     def _document_deadline(self) -> Deadline:
         assert self.document_year is not None
