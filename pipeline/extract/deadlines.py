@@ -421,7 +421,7 @@ class TimeScope:
         # 下一步/今后 in the clause's paragraph after the last time cue turns a review forward.
         turned = self._turned_forward(clause_start, clause_end, marker)
         past = bool(marker and marker.past) and not turned
-        past = past or self._in_past_span(start) and not turned
+        past = past or (self._in_past_span(start) and not turned)
         past = past or self._has_cue(self._past_cues, clause_start, clause_end)
         if deadline is None and marker is None:
             if self.title_deadline is not None:
