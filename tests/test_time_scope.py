@@ -46,16 +46,15 @@ def test_deadline_carries_into_the_list_after_it() -> None:
     assert at(scope, "市级社会公用计量标准数量达到350项").year == 2025
 
 
-def test_new_section_and_new_paragraph_end_the_carry() -> None:
-    text = (
-        "(一)发展目标。到2025年,制造业质量竞争力指数达到92。\n"
-        "(二)重点任务。新增检验检测机构10家。\n"
-        "到2025年,每万人口发明专利拥有量达到8件。\n"
-        "推动产品质量提升,每年实施技改项目5000项以上。"
-    )
-    scope = scope_of(text, 2023)
-    assert at(scope, "新增检验检测机构10家").deadline is None
-    assert at(scope, "每年实施技改项目5000项以上").deadline is None
+def test_new_section_ends_the_carry() -> None:
+    text = "(一)发展目标。到2025年,制造业质量竞争力指数达到92。\n(二)重点任务。新增检验检测机构10家。"
+    assert at(scope_of(text, 2023), "新增检验检测机构10家").deadline is None
+
+
+def test_news_paragraph_break_ends_the_carry() -> None:
+    """Without sections (a news story), a new paragraph is a new topic."""
+    text = "到2025年,每万人口发明专利拥有量达到8件。\n推动产品质量提升,每年实施技改项目5000项以上。"
+    assert at(scope_of(text, 2023), "每年实施技改项目5000项以上").deadline is None
 
 
 def test_clause_own_phrase_wins_even_after_the_indicator() -> None:
@@ -190,3 +189,26 @@ def test_next_step_turns_a_review_paragraph_forward() -> None:
     scope = scope_of(text, 2025)
     assert at(scope, "全市新增高新技术企业1000家").past
     assert not at(scope, "新增国家级专精特新企业50家").past
+
+
+def test_paragraph_opening_deadline_governs_its_section() -> None:
+    text = (
+        "(二)主要目标\n"
+        "到2025年,质量强省建设取得显著成效。\n"
+        "产业质量竞争力持续增强,制造业质量竞争力指数达到92。\n"
+        "三、重点任务\n"
+        "新增检验检测机构10家。"
+    )
+    scope = scope_of(text, 2023)
+    assert at(scope, "制造业质量竞争力指数达到92").year == 2025
+    assert at(scope, "新增检验检测机构10家").deadline is None
+
+
+def test_mid_paragraph_deadline_stays_in_its_paragraph() -> None:
+    text = (
+        "一、重点任务\n"
+        "加强科技创新,全面落实研发费用加计扣除政策,到2025年,每万人口发明专利拥有量达到8件。\n"
+        "推动产品质量提升,每年实施技改项目5000项以上。"
+    )
+    scope = scope_of(text, 2023)
+    assert at(scope, "每年实施技改项目5000项以上").deadline is None

@@ -244,6 +244,9 @@ class TimeScope:
         markers.sort(key=lambda m: m.start)
         self._markers = markers
         self._marker_starts = [m.start for m in markers]
+        opening = [m for m in markers if m.deadline is not None and self._opens_paragraph(found, m.start)]
+        self._opening_markers = opening
+        self._opening_starts = [m.start for m in opening]
 
         self._past_spans = _merge_spans(self._past_paragraphs(found) + self._past_sections(found))
         self._past_span_starts = [start for start, _ in self._past_spans]
@@ -290,6 +293,11 @@ class TimeScope:
                 "SENTENCE_END_RE"
             ].search(line)
         return floors
+
+    def _opens_paragraph(self, found: dict[str, re.Pattern[str]], offset: int) -> bool:
+        """Whether a time phrase frames its paragraph: 到2025年, … or (二)主要目标。到2025年, …"""
+        paragraph = self._latest_before(self._paragraph_starts, offset) or 0
+        return bool(found["PARAGRAPH_OPENER_RE"].fullmatch(self.view.norm, paragraph, offset))
 
     def _is_past_deadline(self, deadline: Deadline) -> bool:
         """A plan period that ended before the document was written (十三五期间 in 2021)."""
@@ -403,7 +411,11 @@ class TimeScope:
             return marker
         if section is None:
             return None
-        # A cue in the section's heading (二、2025年工作总体要求和主要目标) governs all of it.
+        # A deadline in the section's heading (二、2025年工作总体要求和主要目标) or opening one
+        # of its paragraphs (到2025年,……) governs the rest of the section.
+        opening = bisect_left(self._opening_starts, clause_start) - 1
+        if opening >= 0 and self._opening_starts[opening] >= section:
+            return self._opening_markers[opening]
         in_heading = bisect_left(self._marker_starts, self._paragraph_end(section)) - 1
         if in_heading >= 0 and self._markers[in_heading].start >= section:
             return self._markers[in_heading]
