@@ -178,7 +178,7 @@ def test_dev_gold_deadlines(shared: Path) -> None:
     assert flagged == 0
 
 
-@pytest.mark.parametrize("phrase", ["今年以来", "截至2024年底", "同比"])
+@pytest.mark.parametrize("phrase", ["今年以来", "截至2024年底,", "同比"])
 def test_past_cues_mark_the_clause(phrase: str) -> None:
     scope = scope_of(f"到2025年,{phrase}全市新增企业1000家。", 2025)
     assert at(scope, "全市新增企业1000家").past

@@ -24,6 +24,7 @@ WORDS_FILE = "deadline_words.yaml"
 DEADLINE_RULES = (
     "RANGE_RE",
     "TO_YEAR_RE",
+    "AS_OF_RE",
     "BEFORE_YEAR_RE",
     "PLAN_PERIOD_RE",
     "PLAN_YEAR_RE",
@@ -33,6 +34,8 @@ DEADLINE_RULES = (
     "TABLE_YEAR_RE",
     "LEAD_YEAR_RE",
 )
+# Rules that name a reporting date rather than a deadline when the year is not ahead.
+REPORTING_RULES = frozenset({"lead_year", "as_of"})
 # Rules whose year depends on the document's year.
 RELATIVE_RULES = frozenset({"this_year", "next_year", "within_years"})
 # Which rules may give a plan period in a title, and in a first line standing in for one.
@@ -134,7 +137,7 @@ def _resolve(match: re.Match[str], rule: str, doc_year: int | None) -> tuple[int
         span = parse_small_number(groups.get("span") or groups.get("span2") or "")
         return (doc_year + span - 1, None) if span else None
     year = parse_year(groups["year"])
-    if rule == "lead_year" and (doc_year is None or year < doc_year):
+    if rule in REPORTING_RULES and (doc_year is None or year < doc_year):
         return None
     month_text = groups.get("month")
     month = parse_small_number(month_text) if month_text else None
@@ -308,14 +311,21 @@ class TimeScope:
         )
 
     def _past_year_markers(self, found: dict[str, re.Pattern[str]]) -> list[_Marker]:
-        """Clauses opened by a year before the document's year report that year's facts."""
-        if self.document_year is None:
-            return []
-        return [
-            _Marker(m.start("year"), None, True)
-            for m in found["LEAD_YEAR_RE"].finditer(self.view.norm)
-            if parse_year(m.group("year")) < self.document_year
+        """Clauses opened by a year before the document's year (2023年,…) or counted up to a
+        past date (截至2024年底,…) report facts."""
+        doc_year = self.document_year
+        markers = [
+            _Marker(m.start(), None, True)
+            for m in found["AS_OF_RE"].finditer(self.view.norm)
+            if doc_year is None or parse_year(m.group("year")) < doc_year
         ]
+        if doc_year is not None:
+            markers += [
+                _Marker(m.start("year"), None, True)
+                for m in found["LEAD_YEAR_RE"].finditer(self.view.norm)
+                if parse_year(m.group("year")) < doc_year
+            ]
+        return markers
 
     def _paragraph_end(self, offset: int) -> int:
         end = self.view.norm.find("\n", offset)
