@@ -131,7 +131,7 @@ def _resolve(match: re.Match[str], rule: str, doc_year: int | None) -> tuple[int
         if doc_year is None:
             return None
         if rule == "this_year":
-            return doc_year, None
+            return doc_year, 12 if groups.get("end") else None
         if rule == "next_year":
             return doc_year + 1, None
         span = parse_small_number(groups.get("span") or groups.get("span2") or "")
