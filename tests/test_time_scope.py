@@ -212,3 +212,11 @@ def test_mid_paragraph_deadline_stays_in_its_paragraph() -> None:
     )
     scope = scope_of(text, 2023)
     assert at(scope, "每年实施技改项目5000项以上").deadline is None
+
+
+def test_past_year_without_a_comma_reports_a_fact() -> None:
+    text = "2023年我国制造业质量竞争力指数达到85.21,到2025年,制造业质量竞争力指数达到86。"
+    scope = scope_of(text, 2024)
+    assert at(scope, "我国制造业质量竞争力指数达到85.21").past
+    future = at(scope, "制造业质量竞争力指数达到86")
+    assert (future.past, future.year) == (False, 2025)

@@ -322,7 +322,7 @@ class TimeScope:
         if doc_year is not None:
             markers += [
                 _Marker(m.start("year"), None, True)
-                for m in found["LEAD_YEAR_RE"].finditer(self.view.norm)
+                for m in found["FACT_YEAR_RE"].finditer(self.view.norm)
                 if parse_year(m.group("year")) < doc_year
             ]
         return markers
