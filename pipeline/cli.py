@@ -201,7 +201,9 @@ def _print_summary(result: dict[str, Any]) -> None:
     table = Table(title=f"zhpolicy evaluate — {result['documents']} documents")
     for column in ("item", "P", "R", "F1", "tp", "fp", "fn"):
         table.add_column(column, justify="right" if column != "item" else "left")
-    for name in ("targets", "programmes", "policies_cited", "agencies"):
+    for name in ("targets", "qualitative", "programmes", "policies_cited", "agencies"):
+        if name not in result:
+            continue
         c = result[name]
         table.add_row(
             name,
@@ -237,6 +239,14 @@ def _print_misses(report: Any) -> None:
         lines: list[str] = []
         lines += [f"  - missed target: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_targets]
         lines += [f"  + extra target:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_targets]
+        lines += [
+            f"  - missed qualitative: {q.get('subject')} → {q.get('level')} ({q.get('deadline')})"
+            for q in doc.missed_qualitative
+        ]
+        lines += [
+            f"  + extra qualitative:  {q.get('subject')} → {q.get('level')} ({q.get('deadline')})"
+            for q in doc.extra_qualitative
+        ]
         for p, g in doc.pairs:
             diffs = [k for k in ("comparator", "kind", "direction", "sector") if p.get(k) != g.get(k)]
             if diffs or normalise_name(str(p["indicator"])) != normalise_name(str(g["indicator"])):

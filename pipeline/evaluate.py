@@ -117,6 +117,9 @@ class DocumentScore:
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     missed_targets: list[dict[str, Any]] = field(default_factory=list)
     extra_targets: list[dict[str, Any]] = field(default_factory=list)
+    qualitative: Counts = field(default_factory=Counts)
+    missed_qualitative: list[dict[str, Any]] = field(default_factory=list)
+    extra_qualitative: list[dict[str, Any]] = field(default_factory=list)
     names: dict[str, Counts] = field(default_factory=dict)
     missed_names: dict[str, list[str]] = field(default_factory=dict)
     extra_names: dict[str, list[str]] = field(default_factory=dict)
@@ -158,6 +161,33 @@ def score_targets(preds: list[dict[str, Any]], golds: list[dict[str, Any]], scor
     score.missed_targets = [g for j, g in enumerate(required) if j not in paired_g]
     score.extra_targets = [p for i, p in enumerate(preds) if i not in paired_p and i not in excused]
     score.targets = Counts(len(pairs), len(score.extra_targets), len(score.missed_targets))
+
+
+def qualitative_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+    """Subjects contain one another (after normalisation) and the deadlines are equal."""
+    a, b = normalise_name(str(pred.get("subject", ""))), normalise_name(str(gold.get("subject", "")))
+    return (
+        bool(a and b)
+        and (a in b or b in a)
+        and deadline_year(pred.get("deadline")) == deadline_year(gold.get("deadline"))
+    )
+
+
+def score_qualitative(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
+    """Qualitative targets paired one-to-one in order; optional gold items excuse a prediction."""
+    used: set[int] = set()
+    missed: list[dict[str, Any]] = []
+    tp = 0
+    for gold in sorted(golds, key=is_optional):
+        hit = next((i for i, p in enumerate(preds) if i not in used and qualitative_match(p, gold)), None)
+        if hit is not None:
+            used.add(hit)
+            tp += 0 if is_optional(gold) else 1
+        elif not is_optional(gold):
+            missed.append(gold)
+    score.missed_qualitative = missed
+    score.extra_qualitative = [p for i, p in enumerate(preds) if i not in used]
+    score.qualitative = Counts(tp, len(score.extra_qualitative), len(missed))
 
 
 def score_names(preds: Iterable[Any], golds: Iterable[Any]) -> tuple[Counts, list[str], list[str]]:
@@ -202,6 +232,7 @@ def _field_value(name: str, value: Any) -> Any:
 def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> DocumentScore:
     score = DocumentScore(doc=str(gold["doc"]))
     score_targets(list(pred.get("targets") or []), list(gold.get("targets") or []), score)
+    score_qualitative(list(pred.get("qualitative") or []), list(gold.get("qualitative") or []), score)
     for name in NAME_FIELDS:
         counts, missed, extra = score_names(pred.get(name) or [], gold.get(name) or [])
         score.names[name], score.missed_names[name], score.extra_names[name] = counts, missed, extra
@@ -216,10 +247,12 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         targets = Counts()
+        qualitative = Counts()
         names = {name: Counts() for name in NAME_FIELDS}
         pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for doc in self.documents:
             targets.add(doc.targets)
+            qualitative.add(doc.qualitative)
             pairs.extend(doc.pairs)
             for name in NAME_FIELDS:
                 names[name].add(doc.names[name])
@@ -258,6 +291,7 @@ class Report:
                 else None,
             },
             **{name: counts.as_dict() for name, counts in names.items()},
+            "qualitative": qualitative.as_dict(),
             "document_fields": fields,
         }
 

@@ -1,37 +1,85 @@
-"""Qualitative targets: commitments with a named level and no number (GUIDELINES §1)."""
+"""Qualitative targets: commitments with a named level and no number (GUIDELINES §1).
+
+A clause qualifies when it is, as a whole, a subject reaching a named level
+(``公共服务质量满意度稳定在满意区间``) or a completion verb with its object
+(``全面完成节能减排降碳约束性指标``). Vague phrases with no named level (``质量整体水平进一步提高``)
+match neither. Patterns live in ``resources/zh/qualitative.yaml``.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope
+from pipeline.resources import ResourceError, load_patterns
 from pipeline.textview import TextView
 from schemas import QualitativeTarget
 
-_QUALITATIVE_RE = re.compile(
-    r"(?P<subject>[\u4e00-\u9fff]{2,16}?)(?:稳定在|达到|保持在|接近)"
-    r"(?P<level>满意区间|[\u4e00-\u9fff、]{0,12}(?:领先|先进|平均)水平)"
-)
+PATTERN_FILE = "qualitative.yaml"
+# Clause shapes, tried in order; the rule id is the name without _RE, lower case.
+SHAPES = ("SUBJECT_LEVEL_RE", "LEVEL_OBJECT_RE")
+
+
+@cache
+def patterns() -> dict[str, re.Pattern[str]]:
+    compiled = load_patterns(PATTERN_FILE)
+    missing = [name for name in (*SHAPES, "CLAUSE_RE", "LEVEL_SPLIT_RE") if name not in compiled]
+    if missing:
+        raise ResourceError(f"{PATTERN_FILE}: missing {', '.join(missing)}")
+    for name in SHAPES:
+        if {"subject", "level"} - set(compiled[name].groupindex):
+            raise ResourceError(f"{PATTERN_FILE}: {name} needs (?P<subject>…) and (?P<level>…)")
+    return compiled
+
+
+def _levels(view: TextView, match: re.Match[str]) -> list[tuple[int, int]]:
+    """Offsets of each level in the match: one per item of a 、-list of 高于… levels."""
+    start, end = match.span("level")
+    pieces: list[tuple[int, int]] = []
+    for separator in patterns()["LEVEL_SPLIT_RE"].finditer(view.norm, start, end):
+        pieces.append((start, separator.start()))
+        start = separator.end()
+    pieces.append((start, end))
+    return pieces
 
 
 def extract_qualitative(
     view: TextView, scope: TimeScope, context: DocumentContext
 ) -> list[QualitativeTarget]:
     found: list[QualitativeTarget] = []
-    for match in _QUALITATIVE_RE.finditer(view.norm):
-        time = scope.at(match.start(), match.end())
-        if time.past:
-            continue
-        found.append(
-            QualitativeTarget(
-                subject=view.text[match.start("subject") : match.end("subject")],
-                level=view.text[match.start("level") : match.end("level")],
-                deadline=time.year,
-                start=match.start(),
-                end=match.end(),
-                evidence=view.text[match.start() : match.end()],
-                rule="subject_level",
-            )
-        )
+    seen: set[tuple[str, str]] = set()
+    compiled = patterns()
+    for clause in compiled["CLAUSE_RE"].finditer(view.norm):
+        clause_start, clause_end = clause.span()
+        while clause_start < clause_end and view.norm[clause_start].isspace():
+            clause_start += 1
+        while clause_end > clause_start and view.norm[clause_end - 1].isspace():
+            clause_end -= 1
+        for name in SHAPES:
+            match = compiled[name].fullmatch(view.norm, clause_start, clause_end)
+            if match is None:
+                continue
+            time = scope.at(clause_start, clause_end)
+            if time.past:
+                break
+            subject = view.text[match.start("subject") : match.end("subject")]
+            for level_start, level_end in _levels(view, match):
+                level = view.text[level_start:level_end]
+                if (subject, level) in seen:
+                    continue
+                seen.add((subject, level))
+                found.append(
+                    QualitativeTarget(
+                        subject=subject,
+                        level=level,
+                        deadline=time.year,
+                        start=clause_start,
+                        end=clause_end,
+                        evidence=view.text[clause_start:clause_end],
+                        rule=name.removesuffix("_RE").lower(),
+                    )
+                )
+            break
     return found

@@ -1,0 +1,74 @@
+"""Qualitative targets: spec rows in tests/specs/qualitative.jsonl and the seed article."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.extract.context import DocumentContext
+from pipeline.extract.deadlines import TimeScope, extract_deadlines
+from pipeline.extract.qualitative import extract_qualitative
+from pipeline.textview import TextView
+from schemas import QualitativeTarget
+
+SPECS = Path(__file__).parent / "specs" / "qualitative.jsonl"
+
+
+def _rows() -> list[Any]:
+    rows = [json.loads(line) for line in SPECS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [pytest.param(row, id=row["id"]) for row in rows]
+
+
+def qualitative_of(text: str, published_year: int | None = None) -> list[QualitativeTarget]:
+    view = TextView.from_text(text)
+    published = date(published_year, 1, 1) if published_year else None
+    context = DocumentContext(published=published)
+    scope = TimeScope(view, extract_deadlines(view, published_year), context)
+    return extract_qualitative(view, scope, context)
+
+
+@pytest.mark.parametrize("row", _rows())
+def test_qualitative_spec(row: dict[str, Any]) -> None:
+    found = qualitative_of(row["input"], row.get("published_year"))
+    got = [{"subject": q.subject, "level": q.level, "deadline": q.deadline} for q in found]
+    assert got == row["results"]
+    for item in found:
+        assert row["input"][item.start : item.end] == item.evidence
+
+
+def test_seed_article_2035_target(seed_text: str) -> None:
+    found = qualitative_of(seed_text, 2023)
+    by_subject = {q.subject: q for q in found}
+    strength = by_subject["质量和品牌综合实力"]
+    assert (strength.level, strength.deadline) == ("国内领先、国际先进水平", 2035)
+    assert by_subject["公共服务质量满意度"].deadline == 2025
+    assert not any("质量整体水平" in q.subject for q in found)
+
+
+def test_qualitative_scoring_pairs_by_subject_and_deadline() -> None:
+    from pipeline.evaluate import evaluate
+
+    gold = {
+        "doc": "d.txt",
+        "qualitative": [
+            {"subject": "公共服务质量满意度", "level": "满意区间", "deadline": 2025},
+            {"subject": "质量和品牌综合实力", "level": "国内领先、国际先进水平", "deadline": 2035},
+            {"subject": "国际收支", "level": "基本平衡", "deadline": 2025, "optional": True},
+        ],
+    }
+    predicted = {
+        "d.txt": {
+            "qualitative": [
+                {"subject": "全市公共服务质量满意度", "level": "满意区间", "deadline": 2025},
+                {"subject": "质量和品牌综合实力", "level": "国内领先、国际先进水平", "deadline": 2025},
+                {"subject": "国际收支", "level": "基本平衡", "deadline": 2025},
+            ]
+        }
+    }
+    summary = evaluate(predicted, [gold]).summary()
+    assert {k: summary["qualitative"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 1, "fn": 1}
+    assert summary["targets"]["tp"] == 0
