@@ -114,7 +114,8 @@ def time_scope(doc: Doc) -> TimeScope:
     scope = doc._.zp_time_scope
     if scope is None:
         view = text_view(doc)
-        scope = TimeScope(view, extract_deadlines(view, document_context(doc).year), document_context(doc))
+        context = document_context(doc)
+        scope = TimeScope(view, extract_deadlines(view, context.year, title=context.title), context)
         doc._.zp_time_scope = scope
     return scope
 
@@ -127,7 +128,7 @@ class DeadlineComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         view, context = text_view(doc), document_context(doc)
-        deadlines = extract_deadlines(view, context.year)
+        deadlines = extract_deadlines(view, context.year, title=context.title)
         doc._.zp_time_scope = TimeScope(view, deadlines, context)
         _store(doc, "zp_deadlines", deadlines, "DEADLINE")
         return doc
