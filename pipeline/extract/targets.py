@@ -443,6 +443,7 @@ def _read_item(
         and value.prefix is None
         and not _measured(indicator)
         and not rules.action_tail_re.search(indicator)
+        and "/" not in (value.unit or "")
     ):
         return None  # a bare figure after a plain noun describes, it does not commit
     item.indicator = indicator
