@@ -69,6 +69,7 @@ class TargetRules:
     predicate_tail_re: re.Pattern[str]
     action_prefix_re: re.Pattern[str]
     action_tail_re: re.Pattern[str]
+    action_search_re: re.Pattern[str]
     describing_tail_re: re.Pattern[str]
     leading_re: re.Pattern[str]
     trailing_re: re.Pattern[str]
@@ -129,6 +130,7 @@ def target_rules() -> TargetRules:
         ),
         action_prefix_re=re.compile(rf"^(?:{_alternation(words['action_verbs'])})+"),
         action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
+        action_search_re=re.compile(_alternation(words["action_verbs"])),
         describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})了?\s*$"),
         leading_re=re.compile(
             rf"(?:[\s,、:;\-—●■·•“”\"()]|\(?[一二三四五六七八九十\d]{{1,2}}[).、]|{time_words}|{plan_period}|{leading})+"
@@ -403,6 +405,11 @@ def _read_item(
     ind_start, ind_end = _clean_indicator(view, region_start, indicator_end)
     indicator = _indicator_text(view, ind_start, ind_end) if ind_end > ind_start else ""
     item.predicate = resolve_predicate(predicate_words)
+    change = rules.change_tail_re.search(indicator)
+    if change and item.predicate == Predicate() and len(indicator) > len(change.group(0)):
+        # 经济增长预期目标为5%左右: the change word sits in the indicator, not before the value
+        item.predicate = resolve_predicate(change.group("change"))
+        indicator = indicator[: change.start()]
     if _reported_change(item.predicate, value, stance):
         return None
     if not indicator:
@@ -423,6 +430,7 @@ def _read_item(
         and last.action
         and continues_list
         and not _measured(indicator)
+        and not rules.action_search_re.search(indicator)
     ):
         # 新增精品示范村200个、省级中心村800个左右: the list keeps the first item's action; with a
         # shared head (检验级企业10000家、保证级企业1000家) it keeps everything but the replaced part
@@ -432,6 +440,18 @@ def _read_item(
             indicator = last.indicator[: len(last.indicator) - len(indicator)] + indicator
         else:
             indicator = last.action + indicator
+    elif (
+        not item.action
+        and not predicate_words
+        and last is not None
+        and continues_list
+        and norm[region_start : region_start + 1] == "、"
+        and not _measured(indicator)
+        and (last_head := rules.measure_tail_re.search(last.indicator))
+    ):
+        # 整车产量200万辆、新能源汽车140万辆: the list keeps the first item's measure
+        indicator += last_head.group(0)
+        item.rule = "list_continuation"
     elif indicator in rules.words["implicit_subject_heads"] and last is not None:
         # 农产品质量安全监测1.5批次/千人,合格率98%: the measure of the subject before
         indicator = rules.measure_tail_re.sub("", last.indicator) + indicator
