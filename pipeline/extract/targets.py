@@ -39,6 +39,7 @@ _WORD_LISTS = (
     "leading_words",
     "trailing_words",
     "reported_cues",
+    "comparison_cues",
     "describing_verbs",
     "split_joiners",
     "distributive_words",
@@ -75,6 +76,7 @@ class TargetRules:
     trailing_re: re.Pattern[str]
     measure_tail_re: re.Pattern[str]
     reported_re: re.Pattern[str]
+    comparison_re: re.Pattern[str]
     annual_re: re.Pattern[str]
     stance_re: re.Pattern[str]
     split_re: re.Pattern[str]
@@ -138,6 +140,7 @@ def target_rules() -> TargetRules:
         trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
         measure_tail_re=re.compile(rf"(?:{_alternation(words['measure_heads'])})$"),
         reported_re=re.compile(_alternation(words["reported_cues"])),
+        comparison_re=re.compile(_alternation(words["comparison_cues"])),
         annual_re=re.compile(_alternation(words["annual_words"])),
         stance_re=re.compile(_alternation(words["stance_floor_words"])),
         split_re=re.compile(_alternation(words["split_joiners"])),
@@ -287,13 +290,15 @@ def _reported_year(view: TextView, start: int, end: int, context: DocumentContex
     return bool(match and context.year and int(match.group("year")) < context.year)
 
 
-def _reported_before(view: TextView, sentence_start: int, region_start: int, value_start: int) -> bool:
-    """A value the text reports as reached: a time cue earlier in the sentence (去年, 截至目前) or
-    a comparison cue in the words that lead to it (比上年增加, 高于全国)."""
+def _reported_before(view: TextView, sentence_start: int, region_start: int, value: _Value) -> bool:
+    """A value the text reports as reached: a time cue earlier in the sentence (去年, 截至目前), a
+    reporting cue in the words that lead to it (首次突破), or a comparison before a bare value."""
     rules = target_rules()
+    bare = value.qualifier is None and value.prefix is None
     return bool(
-        rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value_start)
-        or rules.reported_re.search(view.norm, region_start, value_start)
+        rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start)
+        or rules.reported_re.search(view.norm, region_start, value.start)
+        or (bare and rules.comparison_re.search(view.norm, region_start, value.start))
     )
 
 
@@ -352,7 +357,7 @@ def _find_in_clause(
         if (
             (joined_only and region_start == rejected_end)
             or rules.describing_tail_re.search(region)
-            or _reported_before(view, sentence_start, region_start, match.start())
+            or _reported_before(view, sentence_start, region_start, value)
         ):
             region_start = rejected_end = object_end if object_end is not None else match.end()
             continue
