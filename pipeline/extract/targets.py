@@ -119,8 +119,7 @@ def target_rules() -> TargetRules:
                 raise ResourceError(f"targets.yaml: {name} does not compile: {exc}") from exc
     place_words = [p.name for p in places()] + [p.short for p in places() if p.short]
     leading = _alternation([*words["leading_words"], *place_words])
-    time_words = r"(?:力争|争取|确保)?(?:到|至|在|于)?(?:19|20)\d{2}年(?:底|末|年底)?(?:前|以前)?"
-    plan_period = r"“?十[一二三四五]五”?(?:期间|时期|末)?"
+    opening = f"{expanded['LIST_MARK']}|{expanded['TIME_PHRASE']}|{expanded['PLAN_PERIOD']}"
     distributive = _alternation(words["distributive_words"])
     change_words = [w for w, p in lexicon.predicates.items() if p.kind == "change"]
     return TargetRules(
@@ -133,10 +132,8 @@ def target_rules() -> TargetRules:
         action_prefix_re=re.compile(rf"^(?:{_alternation(words['action_verbs'])})+"),
         action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
         action_search_re=re.compile(_alternation(words["action_verbs"])),
-        describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})了?\s*$"),
-        leading_re=re.compile(
-            rf"(?:[\s,、:;\-—●■·•“”\"()]|\(?[一二三四五六七八九十\d]{{1,2}}[).、]|{time_words}|{plan_period}|{leading})+"
-        ),
+        describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
+        leading_re=re.compile(rf"(?:{opening}|{leading})+"),
         trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
         measure_tail_re=re.compile(rf"(?:{_alternation(words['measure_heads'])})$"),
         reported_re=re.compile(_alternation(words["reported_cues"])),
@@ -192,7 +189,7 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
             value_max = parse_number(groups["num2"])
         resolved = resolve_unit(groups["unit"] or groups["unit1"])
         unit = resolved.surface if resolved else None
-        if not re.fullmatch(r"[\d.,]+", groups["num"]) and (
+        if not target_rules()["ARABIC_RE"].fullmatch(groups["num"]) and (
             unit is None or groups["num"] in target_rules().words["vague_numerals"]
         ):
             return None  # 一二三产业, 一批: a Chinese numeral with no unit, or an article
@@ -221,6 +218,8 @@ def _clean_indicator(view: TextView, start: int, end: int) -> tuple[int, int]:
     """Offsets of the indicator inside ``[start, end)`` once jurisdiction/time/stance words go."""
     rules = target_rules()
     norm = view.norm
+    for inner in rules["INNER_TIME_RE"].finditer(norm, start, end):
+        start = max(start, inner.end())
     while start < end:
         lead = rules.leading_re.match(norm, start, end)
         if not lead or lead.end() == start:
@@ -254,8 +253,7 @@ def _value_ends_well(view: TextView, end: int, clause_end: int) -> bool:
 
 def _object_end(view: TextView, start: int, clause_end: int) -> int:
     """Where the object of an action target ends: the clause end, 、 or 和 before another count."""
-    joint = re.compile(r"、|(?:和|及|与)(?=\d|[零〇一二两三四五六七八九十])")
-    match = joint.search(view.norm, start, clause_end)
+    match = target_rules()["OBJECT_JOINT_RE"].search(view.norm, start, clause_end)
     return match.start() if match else clause_end
 
 
@@ -352,7 +350,7 @@ def _find_in_clause(
                 continue
             object_end = _object_end(view, match.end(), end)
             obj = norm[match.end() : object_end]
-            if not re.search(r"[\u4e00-\u9fff]", obj) or re.search(r"\d", obj):
+            if not rules["CJK_RE"].search(obj) or rules["NUMBER_CUE_RE"].search(obj):
                 continue
         if (
             (joined_only and region_start == rejected_end)
@@ -538,7 +536,7 @@ def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Targe
 
 def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
     targets: list[Target] = []
-    has_number = re.compile(r"\d|[零〇一二两三四五六七八九十百]")
+    has_number = target_rules()["NUMBER_CUE_RE"]
     for sentence in view.sentences:
         if not has_number.search(view.norm, sentence.start, sentence.end):
             continue
@@ -621,7 +619,7 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
                 previous_text = None
                 index = chosen + 1
                 continue
-            if re.search(r"[\u4e00-\u9fff]", text) and text not in header_words and not text.endswith("性"):
+            if rules["CJK_RE"].search(text) and text not in header_words and not text.endswith("性"):
                 previous_text = index
             index += 1
     return targets
