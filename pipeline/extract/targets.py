@@ -34,6 +34,7 @@ from schemas import Target
 
 _WORD_LISTS = (
     "action_verbs",
+    "action_modifiers",
     "measure_heads",
     "implicit_subject_heads",
     "leading_words",
@@ -51,8 +52,8 @@ _WORD_LISTS = (
 # A one-cell-per-line table: at least this many short lines, each at most this long.
 _MIN_CELL_DUMP = 4
 _MAX_CELL_LINE = 40
-# A list item replaces the previous item's object when they share a head this long (级企业).
-_MIN_SHARED_HEAD = 3
+# A first list part this short only swaps the modifier of the last (城镇和农村居民收入).
+_SHORT_MODIFIER = 3
 # Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 
@@ -129,7 +130,9 @@ def target_rules() -> TargetRules:
             rf"(?P<dist_before>(?<![年平])(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
             rf"(?P<dist_after>{distributive})?\s*$"
         ),
-        action_prefix_re=re.compile(rf"^(?:{_alternation(words['action_verbs'])})+"),
+        action_prefix_re=re.compile(
+            rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
+        ),
         action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
         action_search_re=re.compile(_alternation(words["action_verbs"])),
         describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
@@ -173,6 +176,11 @@ class _Found:
     distributive: bool = False
     stance: bool = False
     rule: str = "verb_value"
+    inherited_sector: str | None = None
+
+    @property
+    def sector(self) -> str | None:
+        return sector_of(self.indicator) or self.inherited_sector
 
 
 def _parse_value(match: re.Match[str]) -> _Value | None:
@@ -257,25 +265,23 @@ def _object_end(view: TextView, start: int, clause_end: int) -> int:
     return match.start() if match else clause_end
 
 
-def _split_parts(indicator: str) -> list[str]:
-    """``A和B`` → [A, B] when both name a measure (A和B均达到 is two targets)."""
+def _split_parts(indicator: str, distributive: bool) -> list[str]:
+    """``A和B均达到X`` → [A, B]: split when the text distributes the value (均, 分别) or every
+    part names a measure of its own; otherwise ``A和B`` is one name (中国质量奖及提名奖获奖数量)."""
     rules = target_rules()
     parts = [p for p in rules.split_re.split(indicator) if p]
-    if len(parts) < 2:
+    if len(parts) < 2 or not (distributive or all(_measured(p) for p in parts)):
         return [indicator]
+    first, last = parts[0], parts[-1]
+    if len(first) <= _SHORT_MODIFIER and len(last) > len(first) and _measured(last) and not _measured(first):
+        # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier
+        parts[0] = first + last[len(first) :]
     completed = [parts[0]]
     for part in parts[1:]:
         # 食品生产企业自查率和自查报告率: the second part shares the first one's subject
         anchor = completed[0].find(part[:2]) if len(part) >= 2 else -1
         completed.append(completed[0][:anchor] + part if anchor > 0 else part)
     return completed
-
-
-def _shared_suffix(first: str, second: str) -> int:
-    length = 0
-    while length < min(len(first), len(second)) and first[-1 - length] == second[-1 - length]:
-        length += 1
-    return length
 
 
 def _measured(indicator: str) -> bool:
@@ -319,6 +325,7 @@ def _find_in_clause(
     start: int,
     end: int,
     previous: _Found | None,
+    carried: _Found | None,
     context: DocumentContext,
 ) -> list[_Found]:
     rules = target_rules()
@@ -350,7 +357,7 @@ def _find_in_clause(
                 continue
             object_end = _object_end(view, match.end(), end)
             obj = norm[match.end() : object_end]
-            if not rules["CJK_RE"].search(obj) or rules["NUMBER_CUE_RE"].search(obj):
+            if not rules["CJK_RE"].search(obj) or rules["ARABIC_RE"].search(obj):
                 continue
         if (
             (joined_only and region_start == rejected_end)
@@ -364,7 +371,7 @@ def _find_in_clause(
             found[-1].values.append(value)
             region_start = match.end()
             continue
-        item = _read_item(view, region_start, match, value, object_end, last, start, end)
+        item = _read_item(view, region_start, match, value, object_end, last, carried, start, end)
         region_start = object_end if object_end is not None else match.end()
         if item is None:
             rejected_end = region_start
@@ -380,6 +387,7 @@ def _read_item(
     value: _Value,
     object_end: int | None,
     last: _Found | None,
+    carried: _Found | None,
     clause_start: int,
     clause_end: int,
 ) -> _Found | None:
@@ -413,15 +421,16 @@ def _read_item(
         # 经济增长预期目标为5%左右: the change word sits in the indicator, not before the value
         item.predicate = resolve_predicate(change.group("change"))
         indicator = indicator[: change.start()]
-    if _reported_change(item.predicate, value, stance):
+    if _reported_change(item.predicate, value, stance) and not rules["BASE_YEAR_MENTION_RE"].search(region):
         return None
     if not indicator:
-        # 增长7%以上、力争达到8%; 比上年增加…: the value belongs to the indicator before
-        if last is None:
+        # 增长7%以上、力争达到8%; 到2030年,达到40%以上: the value belongs to the indicator before
+        source = last or carried
+        if source is None:
             return None
-        item.indicator, item.action, item.rule = last.indicator, last.action, "same_indicator"
-        if item.predicate.kind == "level" and last.predicate.kind == "change":
-            item.predicate = replace(last.predicate, comparator=item.predicate.comparator)
+        item.indicator, item.action, item.rule = source.indicator, source.action, "same_indicator"
+        if item.predicate.kind == "level" and source.predicate.kind == "change":
+            item.predicate = replace(source.predicate, comparator=item.predicate.comparator)
         return item
     head = rules.action_prefix_re.match(indicator)
     item.action = head.group(0) if head else ""
@@ -435,14 +444,11 @@ def _read_item(
         and not _measured(indicator)
         and not rules.action_search_re.search(indicator)
     ):
-        # 新增精品示范村200个、省级中心村800个左右: the list keeps the first item's action; with a
-        # shared head (检验级企业10000家、保证级企业1000家) it keeps everything but the replaced part
+        # 新增精品示范村200个、省级中心村800个左右: the list keeps the first item's action (and, when
+        # its own words name none, the first item's sector: 检验级企业10000家、保证级企业1000家)
         item.action, item.rule = last.action, "list_continuation"
-        shared = _shared_suffix(last.indicator, indicator)
-        if shared >= _MIN_SHARED_HEAD and len(last.indicator) - len(indicator) >= len(last.action):
-            indicator = last.indicator[: len(last.indicator) - len(indicator)] + indicator
-        else:
-            indicator = last.action + indicator
+        item.inherited_sector = last.sector
+        indicator = last.action + indicator
     elif (
         not item.action
         and not predicate_words
@@ -492,9 +498,7 @@ def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Targe
             value.unit = last.unit
         if value.qualifier is None and value.prefix is None:
             value.qualifier = last.qualifier
-    parts = _split_parts(found.indicator)
-    if len(parts) > 1 and not (found.distributive or all(_measured(p) for p in parts)):
-        parts = [found.indicator]
+    parts = _split_parts(found.indicator, found.distributive)
     if len(parts) == len(values):
         pairs = list(zip(parts, values, strict=True))
     elif len(values) == 1:
@@ -524,7 +528,7 @@ def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Targe
                 direction=direction,
                 annual=found.annual,
                 deadline=time.year,
-                sector=sector_of(indicator),
+                sector=sector_of(indicator) or found.inherited_sector,
                 start=start,
                 end=end,
                 evidence=view.text[start:end],
@@ -535,9 +539,16 @@ def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Targe
 
 
 def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
+    """Targets of every clause. The last item of a sentence is carried through its paragraph for
+    a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
     targets: list[Target] = []
     has_number = target_rules()["NUMBER_CUE_RE"]
+    carried: _Found | None = None
+    previous_end = 0
     for sentence in view.sentences:
+        if "\n" in view.text[previous_end : sentence.start]:
+            carried = None
+        previous_end = sentence.end
         if not has_number.search(view.norm, sentence.start, sentence.end):
             continue
         if _is_table_line(view, sentence.start, sentence.end):
@@ -546,9 +557,10 @@ def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) 
         for start, end in _clauses(view, sentence.start, sentence.end):
             if _reported_year(view, start, end, context):
                 break  # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
-            for found in _find_in_clause(view, sentence.start, start, end, previous, context):
+            for found in _find_in_clause(view, sentence.start, start, end, previous, carried, context):
                 targets.extend(_targets_from(found, view, scope))
                 previous = found
+        carried = previous or carried
     return targets
 
 
