@@ -601,6 +601,8 @@ def _table_cells(view: TextView) -> list[list[_Cell]]:
 
 
 def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
+    """Indicator-table rows: the name cell, an optional unit cell, and the value under the latest
+    year column (a row with a base-year and a target-year value keeps the last)."""
     rules = target_rules()
     norm = view.norm
     header_words = set(rules.words["table_header_words"])
@@ -615,30 +617,37 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
             # a header row: values may still follow in a one-cell-per-line dump
             row = [c for c, m in zip(row, years, strict=True) if not m]
             texts = [norm[c.start : c.end].strip() for c in row]
-        previous_text: int | None = None
+        name: int | None = None
+        unit_cell: str | None = None
         index = 0
         while index < len(row):
             text = texts[index]
-            value_match = rules["TABLE_VALUE_RE"].match(text)
-            if value_match and previous_text is not None:
+            if name is not None and rules["TABLE_VALUE_RE"].match(text):
                 run = [index]
                 while run[-1] + 1 < len(row) and rules["TABLE_VALUE_RE"].match(texts[run[-1] + 1]):
                     run.append(run[-1] + 1)
-                chosen = run[-1]
-                target = _table_target(view, row[previous_text], row[chosen], scope, year)
+                target = _table_target(view, row[name], row[run[-1]], scope, year, unit_cell)
                 if target is not None:
                     targets.append(target)
-                previous_text = None
-                index = chosen + 1
+                name, unit_cell = None, None
+                index = run[-1] + 1
                 continue
-            if rules["CJK_RE"].search(text) and text not in header_words and not text.endswith("性"):
-                previous_text = index
+            unit = resolve_unit(text)
+            if name is not None and unit is not None:
+                unit_cell = unit.surface  # a unit column: 全员劳动生产率 | 万元/人 | 21
+            elif rules["CJK_RE"].search(text) and text not in header_words:
+                name, unit_cell = index, None
             index += 1
     return targets
 
 
 def _table_target(
-    view: TextView, name_cell: _Cell, value_cell: _Cell, scope: TimeScope, year: int | None
+    view: TextView,
+    name_cell: _Cell,
+    value_cell: _Cell,
+    scope: TimeScope,
+    year: int | None,
+    unit_cell: str | None = None,
 ) -> Target | None:
     rules = target_rules()
     norm = view.norm
@@ -650,7 +659,7 @@ def _table_target(
         name_start += 1
     while name_end > name_start and norm[name_end - 1].isspace():
         name_end -= 1
-    unit: str | None = value_match.group("unit")
+    unit: str | None = value_match.group("unit") or unit_cell
     unit_match = rules["TABLE_UNIT_RE"].search(norm, name_start, name_end)
     if unit_match:
         resolved = resolve_unit(unit_match.group("unit"))
