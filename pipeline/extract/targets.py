@@ -127,7 +127,7 @@ def target_rules() -> TargetRules:
         patterns=patterns,
         words=words,
         predicate_tail_re=re.compile(
-            rf"(?P<dist_before>(?<![年平])(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
+            rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
             rf"(?P<dist_after>{distributive})?\s*$"
         ),
         action_prefix_re=re.compile(
@@ -341,14 +341,14 @@ def _find_in_clause(
         number_start = match.start("pct") if match.group("pct") else match.start()
         if match.group("prefix") is None and rules["NOT_BEFORE_NUMBER_RE"].search(norm, start, number_start):
             continue
-        if match.start() > 0 and norm[match.start() - 1] in '“"':
+        if rules["QUOTED_NUMBER_RE"].search(norm, start, match.start()):
             continue  # “六个城市”, “十四五”: a number inside a quoted name
         value = _parse_value(match)
         if value is None:
             continue
         region = norm[region_start : match.start()]
         last = found[-1] if found else previous
-        joined_only = not region.strip("、和及与 ")
+        joined_only = bool(rules["JOINER_ONLY_RE"].fullmatch(region))
         ends_well = _value_ends_well(view, match.end(), end)
         object_end: int | None = None
         if not ends_well:
@@ -434,7 +434,8 @@ def _read_item(
         return item
     head = rules.action_prefix_re.match(indicator)
     item.action = head.group(0) if head else ""
-    continues_list = norm[region_start : region_start + 1] in "、" or region_start == clause_start
+    opens_with_separator = bool(rules["LIST_ITEM_RE"].match(norm, region_start, match.start()))
+    continues_list = opens_with_separator or region_start == clause_start
     if (
         not item.action
         and not predicate_words
@@ -453,8 +454,7 @@ def _read_item(
         not item.action
         and not predicate_words
         and last is not None
-        and continues_list
-        and norm[region_start : region_start + 1] == "、"
+        and opens_with_separator
         and not _measured(indicator)
         and (last_head := rules.measure_tail_re.search(last.indicator))
     ):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import get_args
@@ -29,10 +28,6 @@ class ComparatorLexicon:
     predicates: dict[str, Predicate]
     qualifiers: dict[str, str]
     prefixes: dict[str, str]
-
-    @staticmethod
-    def alternation(words: list[str] | dict[str, object]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @cache
