@@ -515,7 +515,7 @@ def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Targe
         elif found.stance and comparator == "eq" and predicate.comparator == "eq":
             comparator = "ge"  # 力争…增长3%: a floor the text strives to reach
         kind, direction = predicate.kind, predicate.direction
-        if value.unit == "个百分点" and kind == "level" and predicate.comparator == "eq":
+        if value.unit in unit_lexicon().change_units and kind == "level" and predicate.comparator == "eq":
             kind, direction = "change", "up"
         targets.append(
             Target(

@@ -25,6 +25,7 @@ class UnitLexicon:
     magnitudes: dict[str, float]
     base: dict[str, str]
     per: tuple[str, ...]
+    change_units: frozenset[str]
 
     def fragment(self) -> str:
         """A regex fragment (no groups) matching any unit, longest alternatives first."""
@@ -46,12 +47,16 @@ def unit_lexicon() -> UnitLexicon:
         magnitudes = {str(k): float(v) for k, v in data["magnitudes"].items()}
         base = {str(k): str(v) for k, v in data["base"].items()}
         per = tuple(str(p) for p in data["per"])
+        change_units = frozenset(str(u) for u in data["change_units"])
     except (KeyError, AttributeError, TypeError, ValueError) as exc:
         raise ResourceError(f"units.yaml: malformed ({exc})") from exc
     clashes = set(magnitudes) & set(base)
     if clashes:
         raise ResourceError(f"units.yaml: words both magnitude and base unit: {sorted(clashes)}")
-    return UnitLexicon(percent, magnitudes, base, per)
+    unknown = change_units - set(percent.values()) - set(base)
+    if unknown:
+        raise ResourceError(f"units.yaml: change_units not defined as units: {sorted(unknown)}")
+    return UnitLexicon(percent, magnitudes, base, per, change_units)
 
 
 @cache
