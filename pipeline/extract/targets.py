@@ -570,34 +570,46 @@ class _Cell:
     end: int
 
 
-def _table_cells(view: TextView) -> list[list[_Cell]]:
-    """Table rows: ``a | b`` lines, and runs of short one-cell lines that hold a year header cell
-    (a table dumped one cell per line)."""
+def _table_blocks(view: TextView) -> list[list[list[_Cell]]]:
+    """Indicator tables, each a list of rows: consecutive ``a | b`` lines, or a run of short
+    one-cell lines (a table dumped one cell per line, kept as one row). Only a block with a
+    header (a year column, 指标, 属性 …) is an indicator table; page furniture with pipes is not."""
     norm = view.norm
-    rows: list[list[_Cell]] = []
+    rules = target_rules()
+    header_words = set(rules.words["table_header_words"])
+    blocks: list[list[list[_Cell]]] = []
+    pipe_rows: list[list[_Cell]] = []
     run: list[_Cell] = []
 
-    def close_run() -> None:
-        year_cell = target_rules()["YEAR_CELL_RE"]
-        if len(run) >= _MIN_CELL_DUMP and any(year_cell.match(norm, c.start, c.end) for c in run):
-            rows.append(list(run))
-        run.clear()
+    def is_header(cell: _Cell) -> bool:
+        text = norm[cell.start : cell.end].strip()
+        return bool(rules["YEAR_CELL_RE"].fullmatch(text)) or text in header_words
+
+    def close(rows: list[list[_Cell]]) -> None:
+        if rows and any(is_header(c) for row in rows for c in row):
+            blocks.append([list(row) for row in rows])
+        rows.clear()
 
     position = 0
     for line in norm.split("\n"):
         start, end = position, position + len(line)
         position = end + 1
         if line.count("|") >= 2:
-            close_run()
+            close([run] if len(run) >= _MIN_CELL_DUMP else [])
+            run = []
             bounds = [start - 1, *(start + i for i, ch in enumerate(line) if ch == "|"), end]
             cells = [_Cell(a + 1, b) for a, b in itertools.pairwise(bounds)]
-            rows.append([c for c in cells if norm[c.start : c.end].strip()])
-        elif line.strip() and len(line.strip()) <= _MAX_CELL_LINE:
+            pipe_rows.append([c for c in cells if norm[c.start : c.end].strip()])
+            continue
+        close(pipe_rows)
+        if line.strip() and len(line.strip()) <= _MAX_CELL_LINE:
             run.append(_Cell(start, end))
         else:
-            close_run()
-    close_run()
-    return rows
+            close([run] if len(run) >= _MIN_CELL_DUMP else [])
+            run = []
+    close(pipe_rows)
+    close([run] if len(run) >= _MIN_CELL_DUMP else [])
+    return blocks
 
 
 def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
@@ -607,8 +619,12 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
     norm = view.norm
     header_words = set(rules.words["table_header_words"])
     targets: list[Target] = []
+    rows = [(index, row) for index, block in enumerate(_table_blocks(view)) for row in block]
     year: int | None = None
-    for row in _table_cells(view):
+    current_block = -1
+    for block_index, row in rows:
+        if block_index != current_block:
+            current_block, year = block_index, None
         texts = [norm[c.start : c.end].strip() for c in row]
         years = [rules["YEAR_CELL_RE"].match(t) for t in texts]
         if any(years):
