@@ -6,6 +6,12 @@ before that; a value may instead follow an action verb and precede its object (�
 The table pass reads indicator tables (``a | b | c`` rows and one-cell-per-line dumps). Numbers,
 units and comparators are resolved by ``pipeline.resolve``; every word list and pattern lives in
 ``resources/zh/targets.yaml``, ``units.yaml`` and ``comparators.yaml``.
+
+Whether a clause reports the past is the time scope's answer (``TimeScope.at``). Besides it, a
+few shapes of the target sentence itself mark a reported value: a bare year before publication
+opening the sentence (2020年…达到90.30), a time cue earlier in the sentence (去年, 截至目前), a
+reporting cue before the value (首次突破), a comparison before a bare value (比上年增加36个) and a
+bare change with a decimal figure (增长14.6%).
 """
 
 from __future__ import annotations
@@ -657,7 +663,7 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
     return targets
 
 
-def _table_target(
+def _table_target(  # one row: name cell, value cell, the table's year and unit column
     view: TextView,
     name_cell: _Cell,
     value_cell: _Cell,
@@ -677,9 +683,10 @@ def _table_target(
         name_end -= 1
     unit: str | None = value_match.group("unit") or unit_cell
     unit_match = rules["TABLE_UNIT_RE"].search(norm, name_start, name_end)
-    if unit_match:
-        resolved = resolve_unit(unit_match.group("unit"))
-        unit = resolved.surface if resolved else unit
+    resolved = resolve_unit(unit_match.group("unit")) if unit_match else None
+    if unit_match and resolved:
+        # 全员劳动生产率(万元/人); a parenthesis that is no unit stays in the name: 示范区(市)
+        unit = resolved.surface
         name_end = unit_match.start()
     change = rules.change_tail_re.search(norm, name_start, name_end)
     predicate = Predicate()
@@ -742,5 +749,8 @@ def _deduplicate(view: TextView, targets: list[Target]) -> list[Target]:
 
 
 def extract_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
+    """Every quantified commitment in the document; clauses the time scope marks as past (a
+    review, an achieved value) are skipped, and the deadline is the scope's year for the clause
+    (a table's year column for its rows)."""
     targets = _clause_targets(view, scope, context) + _table_targets(view, scope)
     return _deduplicate(view, targets)
