@@ -628,15 +628,16 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
     targets: list[Target] = []
     rows = [(index, row) for index, block in enumerate(_table_blocks(view)) for row in block]
     year: int | None = None
+    year_text: str | None = None
     current_block = -1
     for block_index, row in rows:
         if block_index != current_block:
-            current_block, year = block_index, None
+            current_block, year, year_text = block_index, None, None
         texts = [norm[c.start : c.end].strip() for c in row]
         years = [rules["YEAR_CELL_RE"].match(t) for t in texts]
         if any(years):
-            stated = [int(m.group("year")) for m in years if m and m.group("year")]
-            year = max(stated) if stated else year
+            stated = [(int(m.group("year")), m.group(0).strip()) for m in years if m and m.group("year")]
+            year, year_text = max(stated) if stated else (year, year_text)
             # a header row: values may still follow in a one-cell-per-line dump
             row = [c for c, m in zip(row, years, strict=True) if not m]
             texts = [norm[c.start : c.end].strip() for c in row]
@@ -649,7 +650,7 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
                 run = [index]
                 while run[-1] + 1 < len(row) and rules["TABLE_VALUE_RE"].match(texts[run[-1] + 1]):
                     run.append(run[-1] + 1)
-                target = _table_target(view, row[name], row[run[-1]], scope, year, unit_cell)
+                target = _table_target(view, row[name], row[run[-1]], scope, (year, year_text), unit_cell)
                 if target is not None:
                     targets.append(target)
                 name, unit_cell = None, None
@@ -669,7 +670,7 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
     name_cell: _Cell,
     value_cell: _Cell,
     scope: TimeScope,
-    year: int | None,
+    column_year: tuple[int | None, str | None],
     unit_cell: str | None = None,
 ) -> Target | None:
     rules = target_rules()
@@ -700,6 +701,9 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
     time = scope.at(name_cell.start, value_cell.end)
     if time.past:
         return None
+    year, year_text = column_year
+    if year is None:
+        year, year_text = time.year, time.deadline.text if time.deadline else None
     value = parse_number(value_match.group("num"))
     if value is None:
         return None
@@ -716,8 +720,8 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
         kind=predicate.kind,
         direction=predicate.direction,
         annual=False,
-        deadline=year if year is not None else time.year,
-        deadline_text=f"{year}年" if year is not None else (time.deadline.text if time.deadline else None),
+        deadline=year,
+        deadline_text=year_text,
         sector=sector_of(indicator),
         start=start,
         end=end,
