@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from pipeline.resources import ResourceError, load_yaml
-from pipeline.textview import to_simplified
+from pipeline.textview import matching_form
 from schemas import SectorCount
 
 _VALID_LETTERS = set("ABCDEFGHIJKLMNOPQRST")
@@ -31,7 +31,7 @@ def sector_words() -> tuple[tuple[str, str], ...]:
 
 def sector_of(phrase: str) -> str | None:
     """The section of the first (leftmost, then longest) sector word in ``phrase``."""
-    simplified = to_simplified(phrase)
+    simplified = matching_form(phrase)
     best: tuple[int, int, str] | None = None
     for word, letter in sector_words():
         position = simplified.find(word)

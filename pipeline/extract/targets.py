@@ -1,43 +1,762 @@
-"""Targets: quantified commitments (GUIDELINES §1)."""
+"""Targets: quantified commitments (GUIDELINES §1).
+
+Two passes over the text. The clause pass finds value spans (``VALUE_RE``) in each clause and
+reads, right to left, the predicate before each value (达到, 增长, 控制在 …) and the indicator
+before that; a value may instead follow an action verb and precede its object (打通20条断头路).
+The table pass reads indicator tables (``a | b | c`` rows and one-cell-per-line dumps). Numbers,
+units and comparators are resolved by ``pipeline.resolve``; every word list and pattern lives in
+``resources/zh/targets.yaml``, ``units.yaml`` and ``comparators.yaml``.
+
+Whether a clause reports the past is the time scope's answer (``TimeScope.at``). Besides it, a
+few shapes of the target sentence itself mark a reported value: a bare year before publication
+opening the sentence (2020年…达到90.30), a time cue earlier in the sentence (去年, 截至目前), a
+reporting cue before the value (首次突破), a comparison before a bare value (比上年增加36个) and a
+bare change with a decimal figure (增长14.6%).
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass, field, replace
+from functools import cache
 
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope
+from pipeline.extract.document_fields import places
 from pipeline.extract.sectors import sector_of
+from pipeline.resolve.comparators import (
+    ComparatorLexicon,
+    Predicate,
+    comparator_lexicon,
+    resolve_comparator,
+    resolve_predicate,
+)
+from pipeline.resolve.numbers import parse_number, parse_tenths
+from pipeline.resolve.units import resolve_unit, unit_lexicon
+from pipeline.resources import ResourceError, expand_references, load_yaml
 from pipeline.textview import TextView
 from schemas import Target
 
-_TARGET_RE = re.compile(
-    r"(?P<indicator>[\u4e00-\u9fff]{2,20}?)(?P<verb>达到|提高到|不低于|突破|超过)"
-    r"(?P<value>\d+(?:\.\d+)?)(?P<unit>%|个百分点|个|家|万人|亿元)?(?P<qual>以上|左右)?"
+_WORD_LISTS = (
+    "action_verbs",
+    "action_modifiers",
+    "measure_heads",
+    "implicit_subject_heads",
+    "leading_words",
+    "trailing_words",
+    "reported_cues",
+    "comparison_cues",
+    "describing_verbs",
+    "split_joiners",
+    "distributive_words",
+    "annual_words",
+    "table_header_words",
+    "vague_numerals",
+    "stance_floor_words",
 )
-_COMPARATORS = {"达到": "ge", "提高到": "ge", "不低于": "ge", "突破": "gt", "超过": "gt"}
+# A one-cell-per-line table: at least this many short lines, each at most this long.
+_MIN_CELL_DUMP = 4
+_MAX_CELL_LINE = 40
+# A first list part this short only swaps the modifier of the last (城镇和农村居民收入).
+_SHORT_MODIFIER = 3
+# Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
+_INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 
 
-def extract_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
-    targets: list[Target] = []
-    for match in _TARGET_RE.finditer(view.norm):
-        time = scope.at(match.start(), match.end())
-        if time.past:
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class TargetRules:
+    """Everything the extractor matches with, compiled once from the resource files."""
+
+    patterns: dict[str, re.Pattern[str]]
+    words: dict[str, tuple[str, ...]]
+    predicate_tail_re: re.Pattern[str]
+    action_prefix_re: re.Pattern[str]
+    action_tail_re: re.Pattern[str]
+    action_search_re: re.Pattern[str]
+    describing_tail_re: re.Pattern[str]
+    leading_re: re.Pattern[str]
+    trailing_re: re.Pattern[str]
+    measure_tail_re: re.Pattern[str]
+    reported_re: re.Pattern[str]
+    comparison_re: re.Pattern[str]
+    annual_re: re.Pattern[str]
+    stance_re: re.Pattern[str]
+    split_re: re.Pattern[str]
+    change_tail_re: re.Pattern[str]
+    comparators: ComparatorLexicon = field(repr=False)
+
+    def __getitem__(self, name: str) -> re.Pattern[str]:
+        return self.patterns[name]
+
+
+@cache
+def target_rules() -> TargetRules:
+    data = load_yaml("targets.yaml")
+    words: dict[str, tuple[str, ...]] = {}
+    for name in _WORD_LISTS:
+        entries = data.get(name)
+        if not entries or not all(isinstance(e, str) and e for e in entries):
+            raise ResourceError(f"targets.yaml: {name} must be a non-empty list of words")
+        if len(set(entries)) != len(entries):
+            raise ResourceError(f"targets.yaml: {name} lists a word twice")
+        words[name] = tuple(entries)
+    lexicon = comparator_lexicon()
+    fragments = {str(k): str(v) for k, v in data["patterns"].items()}
+    built = {
+        "UNIT": unit_lexicon().fragment(),
+        "PREDICATE": _alternation(list(lexicon.predicates)),
+        "QUALIFIER": _alternation(list(lexicon.qualifiers)),
+        "PREFIX": _alternation(list(lexicon.prefixes)),
+    }
+    clash = set(built) & set(fragments)
+    if clash:
+        raise ResourceError(f"targets.yaml: fragments {sorted(clash)} are built from other files")
+    expanded = expand_references({**fragments, **built}, "targets.yaml")
+    patterns: dict[str, re.Pattern[str]] = {}
+    for name, body in expanded.items():
+        if name.endswith("_RE"):
+            try:
+                patterns[name] = re.compile(body)
+            except re.error as exc:
+                raise ResourceError(f"targets.yaml: {name} does not compile: {exc}") from exc
+    place_words = [p.name for p in places()] + [p.short for p in places() if p.short]
+    leading = _alternation([*words["leading_words"], *place_words])
+    opening = f"{expanded['LIST_MARK']}|{expanded['TIME_PHRASE']}|{expanded['PLAN_PERIOD']}"
+    distributive = _alternation(words["distributive_words"])
+    change_words = [w for w, p in lexicon.predicates.items() if p.kind == "change"]
+    return TargetRules(
+        patterns=patterns,
+        words=words,
+        predicate_tail_re=re.compile(
+            rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
+            rf"(?P<dist_after>{distributive})?\s*$"
+        ),
+        action_prefix_re=re.compile(
+            rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
+        ),
+        action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
+        action_search_re=re.compile(_alternation(words["action_verbs"])),
+        describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
+        leading_re=re.compile(rf"(?:{opening}|{leading})+"),
+        trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
+        measure_tail_re=re.compile(rf"(?:{_alternation(words['measure_heads'])})$"),
+        reported_re=re.compile(_alternation(words["reported_cues"])),
+        comparison_re=re.compile(_alternation(words["comparison_cues"])),
+        annual_re=re.compile(_alternation(words["annual_words"])),
+        stance_re=re.compile(_alternation(words["stance_floor_words"])),
+        split_re=re.compile(_alternation(words["split_joiners"])),
+        change_tail_re=re.compile(rf"(?P<change>{_alternation(change_words)})$"),
+        comparators=lexicon,
+    )
+
+
+@dataclass
+class _Value:
+    """One value span in ``view.norm`` and what it resolves to."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str | None
+    prefix: str | None
+    qualifier: str | None
+
+
+@dataclass
+class _Found:
+    """A target in the making, before inheritance and distribution are resolved."""
+
+    indicator: str
+    values: list[_Value]
+    predicate: Predicate
+    annual: bool
+    clause_start: int
+    clause_end: int
+    action: str = ""
+    distributive: bool = False
+    stance: bool = False
+    rule: str = "verb_value"
+    inherited_sector: str | None = None
+
+    @property
+    def sector(self) -> str | None:
+        return sector_of(self.indicator) or self.inherited_sector
+
+
+def _parse_value(match: re.Match[str]) -> _Value | None:
+    groups = match.groupdict()
+    unit: str | None = None
+    value_max: float | None = None
+    if groups["pct"]:
+        value, unit = parse_number(groups["pct"]), "%"
+    elif groups["tenths"]:
+        value, unit = parse_tenths(groups["tenths"]), "%"
+    else:
+        value = parse_number(groups["num"])
+        if groups["num2"]:
+            value_max = parse_number(groups["num2"])
+        resolved = resolve_unit(groups["unit"] or groups["unit1"])
+        unit = resolved.surface if resolved else None
+        if not target_rules()["ARABIC_RE"].fullmatch(groups["num"]) and (
+            unit is None or groups["num"] in target_rules().words["vague_numerals"]
+        ):
+            return None  # 一二三产业, 一批: a Chinese numeral with no unit, or an article
+    if value is None:
+        return None
+    return _Value(match.start(), match.end(), value, value_max, unit, groups["prefix"], groups["qual"])
+
+
+def _clauses(view: TextView, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = start
+    for brk in target_rules()["CLAUSE_BREAK_RE"].finditer(view.norm, start, end):
+        if brk.start() > position:
+            spans.append((position, brk.start()))
+        position = brk.end()
+    if position < end:
+        spans.append((position, end))
+    return spans
+
+
+def _is_table_line(view: TextView, start: int, end: int) -> bool:
+    return view.norm.count("|", start, end) >= 2
+
+
+def _clean_indicator(view: TextView, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the indicator inside ``[start, end)`` once jurisdiction/time/stance words go."""
+    rules = target_rules()
+    norm = view.norm
+    for inner in rules["INNER_TIME_RE"].finditer(norm, start, end):
+        start = max(start, inner.end())
+    while start < end:
+        lead = rules.leading_re.match(norm, start, end)
+        if not lead or lead.end() == start:
+            break
+        start = lead.end()
+    while start < end:
+        segment = norm[start:end]
+        base = rules["BASE_YEAR_RE"].search(segment) or rules["FROM_VALUE_RE"].search(segment)
+        if base and base.start() > 0:
+            end = start + base.start()
             continue
-        comparator = "approx" if match.group("qual") == "左右" else _COMPARATORS[match.group("verb")]
-        evidence = view.text[match.start() : match.end()]
-        indicator = view.text[match.start("indicator") : match.end("indicator")]
+        trail = rules.trailing_re.search(segment)
+        if not trail or trail.start() == len(segment):
+            break
+        end = start + trail.start()
+    return start, end
+
+
+def _indicator_text(view: TextView, start: int, end: int) -> str:
+    return _INDICATOR_DROP_RE.sub("", view.text[start:end])
+
+
+def _value_ends_well(view: TextView, end: int, clause_end: int) -> bool:
+    rules = target_rules()
+    if rules["VALUE_END_RE"].match(view.norm, end, clause_end):
+        return True
+    rest = view.norm[end:].strip()
+    # a text cut off mid-qualifier (…达到94%以) still ends its value
+    return bool(rest) and len(rest) <= 2 and any(q.startswith(rest) for q in rules.comparators.qualifiers)
+
+
+def _object_end(view: TextView, start: int, clause_end: int) -> int:
+    """Where the object of an action target ends: the clause end, 、 or 和 before another count."""
+    match = target_rules()["OBJECT_JOINT_RE"].search(view.norm, start, clause_end)
+    return match.start() if match else clause_end
+
+
+def _split_parts(indicator: str, distributive: bool) -> list[str]:
+    """``A和B均达到X`` → [A, B]: split when the text distributes the value (均, 分别) or every
+    part names a measure of its own; otherwise ``A和B`` is one name (中国质量奖及提名奖获奖数量)."""
+    rules = target_rules()
+    parts = [p for p in rules.split_re.split(indicator) if p]
+    if len(parts) < 2 or not (distributive or all(_measured(p) for p in parts)):
+        return [indicator]
+    first, last = parts[0], parts[-1]
+    if len(first) <= _SHORT_MODIFIER and len(last) > len(first) and _measured(last) and not _measured(first):
+        # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier
+        parts[0] = first + last[len(first) :]
+    completed = [parts[0]]
+    for part in parts[1:]:
+        # 食品生产企业自查率和自查报告率: the second part shares the first one's subject
+        anchor = completed[0].find(part[:2]) if len(part) >= 2 else -1
+        completed.append(completed[0][:anchor] + part if anchor > 0 else part)
+    return completed
+
+
+def _measured(indicator: str) -> bool:
+    return bool(target_rules().measure_tail_re.search(indicator))
+
+
+def _reported_year(view: TextView, start: int, end: int, context: DocumentContext) -> bool:
+    """A clause opening with a bare year before the publication year reports the past."""
+    match = target_rules()["OPENING_YEAR_RE"].match(view.norm, start, end)
+    return bool(match and context.year and int(match.group("year")) < context.year)
+
+
+def _reported_before(view: TextView, sentence_start: int, region_start: int, value: _Value) -> bool:
+    """A value the text reports as reached: a time cue earlier in the sentence (去年, 截至目前), a
+    reporting cue in the words that lead to it (首次突破), or a comparison before a bare value."""
+    rules = target_rules()
+    bare = value.qualifier is None and value.prefix is None
+    return bool(
+        rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start)
+        or rules.reported_re.search(view.norm, region_start, value.start)
+        or (bare and rules.comparison_re.search(view.norm, region_start, value.start))
+    )
+
+
+def _reported_change(predicate: Predicate, value: _Value, stance: bool) -> bool:
+    """A bare change with a decimal figure (增长14.6%) is a statistic being reported: planned
+    changes carry a qualifier (增长5.5%左右) or a round figure (增长3%)."""
+    return (
+        predicate.kind == "change"
+        and not stance
+        and value.qualifier is None
+        and value.prefix is None
+        and value.value_max is None
+        and not float(value.value).is_integer()
+    )
+
+
+def _find_in_clause(
+    view: TextView,
+    sentence_start: int,
+    start: int,
+    end: int,
+    previous: _Found | None,
+    carried: _Found | None,
+    context: DocumentContext,
+) -> list[_Found]:
+    rules = target_rules()
+    norm = view.norm
+    if _reported_year(view, sentence_start, end, context):
+        return []
+    found: list[_Found] = []
+    region_start = start
+    rejected_end = -1  # a value joined to a rejected one (分别增长22.9%和17.4%) goes with it
+    for match in rules["VALUE_RE"].finditer(norm, start, end):
+        if match.start() < region_start:
+            continue
+        number_start = match.start("pct") if match.group("pct") else match.start()
+        if match.group("prefix") is None and rules["NOT_BEFORE_NUMBER_RE"].search(norm, start, number_start):
+            continue
+        if rules["QUOTED_NUMBER_RE"].search(norm, start, match.start()):
+            continue  # “六个城市”, “十四五”: a number inside a quoted name
+        value = _parse_value(match)
+        if value is None:
+            continue
+        region = norm[region_start : match.start()]
+        last = found[-1] if found else previous
+        joined_only = bool(rules["JOINER_ONLY_RE"].fullmatch(region))
+        ends_well = _value_ends_well(view, match.end(), end)
+        object_end: int | None = None
+        if not ends_well:
+            follows_action = rules.action_tail_re.search(region) or (joined_only and last and last.action)
+            if value.unit is None or not follows_action:
+                continue
+            object_end = _object_end(view, match.end(), end)
+            obj = norm[match.end() : object_end]
+            if not rules["CJK_RE"].search(obj) or rules["ARABIC_RE"].search(obj):
+                continue
+        if (
+            (joined_only and region_start == rejected_end)
+            or rules.describing_tail_re.search(region)
+            or _reported_before(view, sentence_start, region_start, value)
+        ):
+            region_start = rejected_end = object_end if object_end is not None else match.end()
+            continue
+        # a value joined to the one before by 、/和 only: the same indicator lists several values
+        if found and joined_only and object_end is None and not found[-1].action:
+            found[-1].values.append(value)
+            region_start = match.end()
+            continue
+        item = _read_item(view, region_start, match, value, object_end, last, carried, start, end)
+        region_start = object_end if object_end is not None else match.end()
+        if item is None:
+            rejected_end = region_start
+        else:
+            found.append(item)
+    return found
+
+
+def _read_item(
+    view: TextView,
+    region_start: int,
+    match: re.Match[str],
+    value: _Value,
+    object_end: int | None,
+    last: _Found | None,
+    carried: _Found | None,
+    clause_start: int,
+    clause_end: int,
+) -> _Found | None:
+    """The indicator, predicate and flags of one value, read leftwards from the value."""
+    rules = target_rules()
+    norm = view.norm
+    region = norm[region_start : match.start()]
+    annual = bool(rules.annual_re.search(norm, max(clause_start, region_start - 4), match.start()))
+    stance = bool(rules.stance_re.search(norm, clause_start, match.start()))
+    item = _Found("", [value], Predicate(), annual, clause_start, clause_end, stance=stance)
+    if object_end is not None:
+        # 打通20条断头路: the action verbs before the count + the object after it
+        tail = rules.action_tail_re.search(region)
+        action = tail.group(0).strip() if tail else (last.action if last else "")
+        if not action:
+            return None
+        item.action = action
+        item.indicator = action + _indicator_text(view, match.end(), object_end)
+        item.rule = "action_count_object"
+        return item
+    predicate_match = rules.predicate_tail_re.search(region)
+    predicate_words = predicate_match.group("predicate") if predicate_match else None
+    if predicate_match:
+        item.distributive = bool(predicate_match.group("dist_before") or predicate_match.group("dist_after"))
+    indicator_end = region_start + (predicate_match.start() if predicate_match else len(region))
+    ind_start, ind_end = _clean_indicator(view, region_start, indicator_end)
+    indicator = _indicator_text(view, ind_start, ind_end) if ind_end > ind_start else ""
+    item.predicate = resolve_predicate(predicate_words)
+    change = rules.change_tail_re.search(indicator)
+    if change and item.predicate == Predicate() and len(indicator) > len(change.group(0)):
+        # 经济增长预期目标为5%左右: the change word sits in the indicator, not before the value
+        item.predicate = resolve_predicate(change.group("change"))
+        indicator = indicator[: change.start()]
+    if _reported_change(item.predicate, value, stance) and not rules["BASE_YEAR_MENTION_RE"].search(region):
+        return None
+    if not indicator:
+        # 增长7%以上、力争达到8%; 到2030年,达到40%以上: the value belongs to the indicator before
+        source = last or carried
+        if source is None:
+            return None
+        item.indicator, item.action, item.rule = source.indicator, source.action, "same_indicator"
+        if item.predicate.kind == "level" and source.predicate.kind == "change":
+            item.predicate = replace(source.predicate, comparator=item.predicate.comparator)
+        return item
+    head = rules.action_prefix_re.match(indicator)
+    item.action = head.group(0) if head else ""
+    opens_with_separator = bool(rules["LIST_ITEM_RE"].match(norm, region_start, match.start()))
+    continues_list = opens_with_separator or region_start == clause_start
+    if (
+        not item.action
+        and not predicate_words
+        and last is not None
+        and last.action
+        and continues_list
+        and not _measured(indicator)
+        and not rules.action_search_re.search(indicator)
+    ):
+        # 新增精品示范村200个、省级中心村800个左右: the list keeps the first item's action (and, when
+        # its own words name none, the first item's sector: 检验级企业10000家、保证级企业1000家)
+        item.action, item.rule = last.action, "list_continuation"
+        item.inherited_sector = last.sector
+        indicator = last.action + indicator
+    elif (
+        not item.action
+        and not predicate_words
+        and last is not None
+        and opens_with_separator
+        and not _measured(indicator)
+        and (last_head := rules.measure_tail_re.search(last.indicator))
+    ):
+        # 整车产量200万辆、新能源汽车140万辆: the list keeps the first item's measure
+        indicator += last_head.group(0)
+        item.rule = "list_continuation"
+    elif indicator in rules.words["implicit_subject_heads"] and last is not None:
+        # 农产品质量安全监测1.5批次/千人,合格率98%: the measure of the subject before
+        indicator = rules.measure_tail_re.sub("", last.indicator) + indicator
+        item.rule = "implicit_subject"
+    elif (
+        not predicate_words
+        and not item.action
+        and value.qualifier is None
+        and value.prefix is None
+        and not _measured(indicator)
+        and not rules.action_tail_re.search(indicator)
+        and "/" not in (value.unit or "")
+    ):
+        return None  # a bare figure after a plain noun describes, it does not commit
+    item.indicator = indicator
+    return item
+
+
+def _evidence_span(view: TextView, start: int, end: int) -> tuple[int, int]:
+    while start < end and view.text[start].isspace():
+        start += 1
+    while end > start and view.text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Target]:
+    time = scope.at(found.clause_start, found.clause_end)
+    if time.past:
+        return []
+    values = found.values
+    last = values[-1]
+    for value in values:
+        if value.unit is None:
+            value.unit = last.unit
+        if value.qualifier is None and value.prefix is None:
+            value.qualifier = last.qualifier
+    parts = _split_parts(found.indicator, found.distributive)
+    if len(parts) == len(values):
+        pairs = list(zip(parts, values, strict=True))
+    elif len(values) == 1:
+        pairs = [(part, values[0]) for part in parts]
+    else:
+        pairs = [(found.indicator, value) for value in values]
+    start, end = _evidence_span(view, found.clause_start, found.clause_end)
+    targets: list[Target] = []
+    for indicator, value in pairs:
+        predicate = found.predicate
+        comparator = resolve_comparator(predicate, value.prefix, value.qualifier)
+        if value.value_max is not None and value.qualifier is None:
+            comparator = "eq"
+        elif found.stance and comparator == "eq" and predicate.comparator == "eq":
+            comparator = "ge"  # 力争…增长3%: a floor the text strives to reach
+        kind, direction = predicate.kind, predicate.direction
+        if value.unit in unit_lexicon().change_units and kind == "level" and predicate.comparator == "eq":
+            kind, direction = "change", "up"
         targets.append(
             Target(
                 indicator=indicator,
-                value=float(match.group("value")),
-                unit=match.group("unit"),
+                value=value.value,
+                value_max=value.value_max,
+                unit=value.unit,
                 comparator=comparator,
+                kind=kind,
+                direction=direction,
+                annual=found.annual,
                 deadline=time.year,
-                sector=sector_of(indicator),
-                start=match.start(),
-                end=match.end(),
-                evidence=evidence,
-                rule="verb_value",
+                deadline_text=time.deadline.text if time.deadline else None,
+                sector=sector_of(indicator) or found.inherited_sector,
+                start=start,
+                end=end,
+                evidence=view.text[start:end],
+                rule=found.rule,
             )
         )
     return targets
+
+
+def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
+    """Targets of every clause. The last item of a sentence is carried through its paragraph for
+    a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
+    targets: list[Target] = []
+    has_number = target_rules()["NUMBER_CUE_RE"]
+    carried: _Found | None = None
+    previous_end = 0
+    for sentence in view.sentences:
+        if "\n" in view.text[previous_end : sentence.start]:
+            carried = None
+        previous_end = sentence.end
+        if not has_number.search(view.norm, sentence.start, sentence.end):
+            continue
+        if _is_table_line(view, sentence.start, sentence.end):
+            continue
+        previous: _Found | None = None
+        for start, end in _clauses(view, sentence.start, sentence.end):
+            if _reported_year(view, start, end, context):
+                break  # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
+            for found in _find_in_clause(view, sentence.start, start, end, previous, carried, context):
+                targets.extend(_targets_from(found, view, scope))
+                previous = found
+        carried = previous or carried
+    return targets
+
+
+@dataclass
+class _Cell:
+    start: int
+    end: int
+
+
+def _table_blocks(view: TextView) -> list[list[list[_Cell]]]:
+    """Indicator tables, each a list of rows: consecutive ``a | b`` lines, or a run of short
+    one-cell lines (a table dumped one cell per line, kept as one row). Only a block with a
+    header (a year column, 指标, 属性 …) is an indicator table; page furniture with pipes is not."""
+    norm = view.norm
+    rules = target_rules()
+    header_words = set(rules.words["table_header_words"])
+    blocks: list[list[list[_Cell]]] = []
+    pipe_rows: list[list[_Cell]] = []
+    run: list[_Cell] = []
+
+    def is_header(cell: _Cell) -> bool:
+        text = norm[cell.start : cell.end].strip()
+        return bool(rules["YEAR_CELL_RE"].fullmatch(text)) or text in header_words
+
+    def close(rows: list[list[_Cell]]) -> None:
+        if rows and any(is_header(c) for row in rows for c in row):
+            blocks.append([list(row) for row in rows])
+        rows.clear()
+
+    position = 0
+    for line in norm.split("\n"):
+        start, end = position, position + len(line)
+        position = end + 1
+        if line.count("|") >= 2:
+            close([run] if len(run) >= _MIN_CELL_DUMP else [])
+            run = []
+            bounds = [start - 1, *(start + i for i, ch in enumerate(line) if ch == "|"), end]
+            cells = [_Cell(a + 1, b) for a, b in itertools.pairwise(bounds)]
+            pipe_rows.append([c for c in cells if norm[c.start : c.end].strip()])
+            continue
+        close(pipe_rows)
+        if line.strip() and len(line.strip()) <= _MAX_CELL_LINE:
+            run.append(_Cell(start, end))
+        else:
+            close([run] if len(run) >= _MIN_CELL_DUMP else [])
+            run = []
+    close(pipe_rows)
+    close([run] if len(run) >= _MIN_CELL_DUMP else [])
+    return blocks
+
+
+def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
+    """Indicator-table rows: the name cell, an optional unit cell, and the value under the latest
+    year column (a row with a base-year and a target-year value keeps the last)."""
+    rules = target_rules()
+    norm = view.norm
+    header_words = set(rules.words["table_header_words"])
+    targets: list[Target] = []
+    rows = [(index, row) for index, block in enumerate(_table_blocks(view)) for row in block]
+    year: int | None = None
+    year_text: str | None = None
+    current_block = -1
+    for block_index, row in rows:
+        if block_index != current_block:
+            current_block, year, year_text = block_index, None, None
+        texts = [norm[c.start : c.end].strip() for c in row]
+        years = [rules["YEAR_CELL_RE"].match(t) for t in texts]
+        if any(years):
+            stated = [(int(m.group("year")), m.group(0).strip()) for m in years if m and m.group("year")]
+            year, year_text = max(stated) if stated else (year, year_text)
+            # a header row: values may still follow in a one-cell-per-line dump
+            row = [c for c, m in zip(row, years, strict=True) if not m]
+            texts = [norm[c.start : c.end].strip() for c in row]
+        name: int | None = None
+        unit_cell: str | None = None
+        index = 0
+        while index < len(row):
+            text = texts[index]
+            if name is not None and rules["TABLE_VALUE_RE"].match(text):
+                run = [index]
+                while run[-1] + 1 < len(row) and rules["TABLE_VALUE_RE"].match(texts[run[-1] + 1]):
+                    run.append(run[-1] + 1)
+                target = _table_target(view, row[name], row[run[-1]], scope, (year, year_text), unit_cell)
+                if target is not None:
+                    targets.append(target)
+                name, unit_cell = None, None
+                index = run[-1] + 1
+                continue
+            unit = resolve_unit(text)
+            if name is not None and unit is not None:
+                unit_cell = unit.surface  # a unit column: 全员劳动生产率 | 万元/人 | 21
+            elif rules["CJK_RE"].search(text) and text not in header_words:
+                name, unit_cell = index, None
+            index += 1
+    return targets
+
+
+def _table_target(  # one row: name cell, value cell, the table's year and unit column
+    view: TextView,
+    name_cell: _Cell,
+    value_cell: _Cell,
+    scope: TimeScope,
+    column_year: tuple[int | None, str | None],
+    unit_cell: str | None = None,
+) -> Target | None:
+    rules = target_rules()
+    norm = view.norm
+    value_match = rules["TABLE_VALUE_RE"].match(norm, value_cell.start, value_cell.end)
+    if value_match is None:
+        return None
+    name_start, name_end = name_cell.start, name_cell.end
+    while name_start < name_end and norm[name_start].isspace():
+        name_start += 1
+    while name_end > name_start and norm[name_end - 1].isspace():
+        name_end -= 1
+    unit: str | None = value_match.group("unit") or unit_cell
+    unit_match = rules["TABLE_UNIT_RE"].search(norm, name_start, name_end)
+    resolved = resolve_unit(unit_match.group("unit")) if unit_match else None
+    if unit_match and resolved:
+        # 全员劳动生产率(万元/人); a parenthesis that is no unit stays in the name: 示范区(市)
+        unit = resolved.surface
+        name_end = unit_match.start()
+    change = rules.change_tail_re.search(norm, name_start, name_end)
+    predicate = Predicate()
+    if change:
+        predicate = resolve_predicate(change.group("change"))
+        name_end = change.start()
+    indicator = _indicator_text(view, name_start, name_end)
+    if not indicator:
+        return None
+    time = scope.at(name_cell.start, value_cell.end)
+    if time.past:
+        return None
+    year, year_text = column_year
+    if year is None:
+        year, year_text = time.year, time.deadline.text if time.deadline else None
+    value = parse_number(value_match.group("num"))
+    if value is None:
+        return None
+    prefix = value_match.group("prefix")
+    comparator = resolve_comparator(predicate, prefix, value_match.group("qual"))
+    value_max = parse_number(value_match.group("num2")) if value_match.group("num2") else None
+    start, end = _evidence_span(view, name_cell.start, value_cell.end)
+    return Target(
+        indicator=indicator,
+        value=value,
+        value_max=value_max,
+        unit=unit,
+        comparator=comparator,
+        kind=predicate.kind,
+        direction=predicate.direction,
+        annual=False,
+        deadline=year,
+        deadline_text=year_text,
+        sector=sector_of(indicator),
+        start=start,
+        end=end,
+        evidence=view.text[start:end],
+        rule="table",
+    )
+
+
+def _deduplicate(view: TextView, targets: list[Target]) -> list[Target]:
+    """One target per indicator, value, unit and deadline. A stated deadline beats none, and the
+    evidence from the longer sentence (the body, not the headline) is kept."""
+
+    def sentence_length(target: Target) -> int:
+        sentence = view.sentence_at(target.start)
+        return sentence.end - sentence.start
+
+    groups: dict[tuple[str, float, str | None], list[Target]] = {}
+    for target in targets:
+        key = (_INDICATOR_DROP_RE.sub("", target.indicator), target.value, target.unit)
+        groups.setdefault(key, []).append(target)
+    kept: list[Target] = []
+    for group in groups.values():
+        dated = [t for t in group if t.deadline is not None]
+        by_year: dict[int | None, Target] = {}
+        for target in dated or group:
+            best = by_year.get(target.deadline)
+            if best is None or sentence_length(target) > sentence_length(best):
+                by_year[target.deadline] = target
+        kept.extend(by_year.values())
+    return sorted(kept, key=lambda t: (t.start, t.end))
+
+
+def extract_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
+    """Every quantified commitment in the document; clauses the time scope marks as past (a
+    review, an achieved value) are skipped, and the deadline is the scope's year for the clause
+    (a table's year column for its rows)."""
+    targets = _clause_targets(view, scope, context) + _table_targets(view, scope)
+    return _deduplicate(view, targets)
