@@ -170,7 +170,9 @@ def make_programmes(nlp: Language, name: str) -> ItemComponent:
 
 @Language.factory("zhpolicy_policies", assigns=["doc._.zp_policies"])
 def make_policies(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(name, "zp_policies", "POLICY", lambda doc, view: extract_policies(view))
+    return ItemComponent(
+        name, "zp_policies", "POLICY", lambda doc, view: extract_policies(view, document_context(doc).title)
+    )
 
 
 @Language.factory("zhpolicy_agencies", assigns=["doc._.zp_agencies"])
