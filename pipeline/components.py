@@ -177,7 +177,9 @@ def make_policies(nlp: Language, name: str) -> ItemComponent:
 
 @Language.factory("zhpolicy_agencies", assigns=["doc._.zp_agencies"])
 def make_agencies(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view))
+    return ItemComponent(
+        name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view, document_context(doc))
+    )
 
 
 @Language.factory("zhpolicy_sectors", assigns=["doc._.zp_sectors"])
