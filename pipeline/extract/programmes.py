@@ -28,8 +28,6 @@ from schemas.models import ProgrammeType
 _MAX_NAME_CHARS = 24
 _MAX_LIST_ITEM_CHARS = 12
 _MAX_LIST_ITEMS = 5
-_MIN_CORE_CHARS = 2
-_MIN_PROJECT_CORE_CHARS = 3
 _STRONG_TRIGGER_GAP = 12
 _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
@@ -44,6 +42,7 @@ class ProgrammeResources:
     head_re: re.Pattern[str]
     quoted_only_heads: frozenset[str]
     variant_suffixes: dict[str, str]
+    min_core: dict[str, int]
     compiled: dict[str, re.Pattern[str]]
     trigger_re: re.Pattern[str]
     strong_trigger_end_re: re.Pattern[str]
@@ -81,6 +80,7 @@ def programme_resources() -> ProgrammeResources:
         head_re=re.compile(head_alternatives),
         quoted_only_heads=quoted_only,
         variant_suffixes={str(k): str(v) for k, v in data["variant_suffixes"].items()},
+        min_core={str(k): int(v) for k, v in data["min_core"].items()},
         compiled=compiled,
         trigger_re=trigger_re,
         strong_trigger_end_re=strong_end_re,
@@ -140,7 +140,7 @@ def _core(name: str) -> str:
 
 def _acceptable(core: str, head: str) -> bool:
     res = programme_resources()
-    minimum = _MIN_PROJECT_CORE_CHARS if res.heads[head] == "project" else _MIN_CORE_CHARS
+    minimum = res.min_core.get(res.heads[head], res.min_core["default"])
     return len(core) >= minimum and not res.compiled["GENERIC_CORE_RE"].match(core)
 
 
