@@ -21,7 +21,7 @@ from pipeline.extract.document_fields import extract_document_fields
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
-from pipeline.extract.sectors import count_sectors
+from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_targets
 from pipeline.segment import text_view
 from pipeline.textview import TextView
@@ -99,13 +99,15 @@ class DocumentComponent:
 
 
 class SectorComponent:
-    """Counts the sectors of the document's targets into ``doc._.zp_sectors``."""
+    """Counts the sectors of the document's targets and programmes into ``doc._.zp_sectors``."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.zp_sectors = count_sectors(t.sector for t in doc._.zp_targets or [])
+        target_sectors = [t.sector for t in doc._.zp_targets or []]
+        programme_sectors = [sector_of(p.name) for p in doc._.zp_programmes or []]
+        doc._.zp_sectors = count_sectors(target_sectors + programme_sectors)
         return doc
 
 

@@ -202,4 +202,19 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
             evidence=text,
             mentions=[mention],
         )
+    _add_further_mentions(view, by_name)
     return list(by_name.values())
+
+
+def _add_further_mentions(view: TextView, by_name: dict[str, Agency]) -> None:
+    """Every other place the text names a found body (the same words, not a longer body)."""
+    other_body_after = agency_patterns().compiled["OTHER_BODY_AFTER_RE"]
+    for key, agency in by_name.items():
+        known = {(m.start, m.end) for m in agency.mentions}
+        position = view.norm.find(key)
+        while position >= 0:
+            end = position + len(key)
+            if (position, end) not in known and not other_body_after.match(view.norm, end):
+                agency.mentions.append(Mention(start=position, end=end, text=view.text[position:end]))
+            position = view.norm.find(key, end)
+        agency.mentions.sort(key=lambda m: m.start)
