@@ -61,17 +61,29 @@ def _place_prefixes() -> tuple[tuple[str, Place], ...]:
     return tuple(sorted(pairs, key=lambda item: -len(item[0])))
 
 
-_PLAUSIBLE_START = ("中共", "国家", "国务院", "党中央", "中央", "全国", "首都", "省", "市", "区", "县", "自治区")
+_PLAUSIBLE_START = (
+    "中共",
+    "国家",
+    "国务院",
+    "党中央",
+    "中央",
+    "全国",
+    "首都",
+    "省",
+    "市",
+    "区",
+    "县",
+    "自治区",
+)
 
 
 def _plausible(unit_norm: str) -> bool:
     """A body's name starts with a level, a place or a central prefix (not 落实国务院)."""
     patterns = agency_patterns()
     return (
-        unit_norm.startswith(_PLAUSIBLE_START)
+        bool(patterns.compiled["PLAUSIBLE_START_RE"].search(unit_norm))
         or unit_norm in patterns.national
         or any(unit_norm.startswith(name) for name, _ in _place_prefixes())
-        or bool(re.fullmatch(r"\S{2,10}部", unit_norm))
     )
 
 
@@ -101,6 +113,7 @@ def _units(start: int, end: int, view: TextView) -> list[tuple[int, int]] | None
 def _list_items(start: int, end: int, view: TextView) -> list[tuple[int, int, bool]]:
     """Items of a responsible list as written: (start, end, leads)."""
     trim = agency_patterns().compiled["ITEM_TRIM_RE"]
+    lead_re = agency_patterns().compiled["LEAD_RE"]
     items: list[tuple[int, int, bool]] = []
     position = start
     for piece in re.split(r"([、,，;；])", view.norm[start:end]):
@@ -108,7 +121,7 @@ def _list_items(start: int, end: int, view: TextView) -> list[tuple[int, int, bo
         if not piece or piece in "、,，;；":
             continue
         stripped = piece.strip()
-        lead = "牵头" in stripped
+        lead = bool(lead_re.search(stripped))
         stripped = trim.sub("", stripped)
         if len(stripped) < 2:
             continue

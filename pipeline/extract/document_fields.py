@@ -30,7 +30,6 @@ _DATE_PARTS_RE = re.compile(
 )
 _SENTENCE_END = "。:：;；"
 _PLACE_LEVELS = ("country", "province", "prefecture")
-COUNTRY = "全国"
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def places() -> tuple[Place, ...]:
     rows: list[Place] = []
     seen: set[str] = set()
     for line in load_lines("places.tsv"):
-        name, code, level, short, parent = (line.split("\t") + ["", "", "", ""])[:5]
+        name, code, level, short, parent = ([*line.split("\t"), "", "", "", ""])[:5]
         if name in seen:
             raise ResourceError(f"places.tsv: duplicate place {name}")
         if not re.fullmatch(r"\d{6}", code) or level not in _PLACE_LEVELS:
@@ -81,6 +80,8 @@ _SINGLE_KEYS = (
     "salutation_line",
     "transmitted_title",
     "title_continuation",
+    "title_after_issuer",
+    "issuer_after_place",
     "published_label",
     "date_line",
     "source_date_line",
@@ -171,7 +172,7 @@ def find_title(view: TextView) -> str | None:
         if len(norm) > _MAX_TITLE_CHARS or norm[-1] in _SENTENCE_END:
             return None
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
-        if single["issuer_line"].match(norm) and following.startswith("关于"):
+        if single["issuer_line"].match(norm) and single["title_after_issuer"].match(following):
             return text + lines[index + 1][0]
         if single["title_continuation"].match(following):
             return text + lines[index + 1][0]
@@ -198,9 +199,6 @@ def find_published(view: TextView) -> date | None:
     return None
 
 
-_ISSUER_AFTER_PLACE_RE = re.compile(r"^(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)?(人民政府|委|政府|党委)")
-
-
 def _places_in(haystack: str) -> list[tuple[int, Place]]:
     found: list[tuple[int, Place]] = []
     for place in places():
@@ -208,7 +206,7 @@ def _places_in(haystack: str) -> list[tuple[int, Place]]:
             if name and (position := haystack.find(name)) >= 0:
                 found.append((position, place))
                 break
-    country = place_by_name().get(COUNTRY)
+    country = next((p for p in places() if p.level == "country"), None)
     if country:
         hits = [m.start() for p in field_patterns().central if (m := p.search(haystack))]
         if hits:
@@ -218,8 +216,15 @@ def _places_in(haystack: str) -> list[tuple[int, Place]]:
 
 def _choose_place(haystack: str, found: list[tuple[int, Place]]) -> Place:
     position, first = found[0]
-    after = haystack[position + len(first.short or first.name) :]
-    if position == 0 or _ISSUER_AFTER_PLACE_RE.match(after) or haystack[position:].startswith(first.name + "人民政府"):
+    issuer_after_place = field_patterns().single["issuer_after_place"]
+    for name in (first.name, first.short):
+        if (
+            name
+            and haystack.startswith(name, position)
+            and issuer_after_place.match(haystack, position + len(name))
+        ):
+            return first
+    if position == 0:
         return first
     # A city named with its own province (山东青岛, 对山东、对青岛) is the more specific place.
     named = {place.name for _, place in found}

@@ -60,15 +60,19 @@ def is_policy_title(title_norm: str) -> bool:
 class _Earlier:
     """A full title seen so far, for resolving a later bare short name."""
 
+    start: int
     end: int
     name: str
     norm: str
+    bracketed: bool
 
 
-def _resolve_generic(short: str, before: int, earlier: list[_Earlier], doc_title: str | None) -> str | None:
+def _resolve_generic(
+    short: str, before: int, earlier: list[_Earlier], doc_title: str | None
+) -> _Earlier | str | None:
     candidates = [e for e in earlier if e.end <= before and e.norm.endswith(short)]
     if candidates:
-        return max(candidates, key=lambda e: e.end).name
+        return max(candidates, key=lambda e: e.end)
     if doc_title and clean_title(matching_form(doc_title)).endswith(short):
         return clean_title(doc_title)
     return None
@@ -80,7 +84,13 @@ def extract_policies(view: TextView, doc_title: str | None = None) -> list[Cited
     by_name: dict[str, CitedPolicy] = {}
     short_to_full: dict[str, str] = {}
     earlier = [
-        _Earlier(m.end("title"), clean_title(text[m.start("title") : m.end("title")]), clean_title(m.group("title")))
+        _Earlier(
+            m.start("title"),
+            m.end("title"),
+            clean_title(text[m.start("title") : m.end("title")]),
+            clean_title(m.group("title")),
+            bracketed=False,
+        )
         for m in patterns.issued_title.finditer(norm)
     ]
 
@@ -102,13 +112,22 @@ def extract_policies(view: TextView, doc_title: str | None = None) -> list[Cited
             add(short_to_full[name_norm], mention, name_norm)
             continue
         if patterns.generic_short.match(name_norm):
-            if full := _resolve_generic(name_norm, match.start(), earlier, doc_title):
-                add(full, mention, name_norm)
+            target = _resolve_generic(name_norm, match.start(), earlier, doc_title)
+            if isinstance(target, _Earlier):
+                if not target.bracketed and target.name not in by_name:
+                    # the unbracketed title as written is the policy's first mention
+                    add(
+                        target.name,
+                        Mention(start=target.start, end=target.end, text=text[target.start : target.end]),
+                    )
+                add(target.name, mention, name_norm)
+            elif target:
+                add(target, mention, name_norm)
             continue
         if not is_policy_title(name_norm):
             continue
         add(name, mention)
-        earlier.append(_Earlier(match.end(), name, name_norm))
+        earlier.append(_Earlier(match.start(), match.end(), name, name_norm, bracketed=True))
         if definition := patterns.short_name_definition.match(norm, match.end()):
             short_to_full[definition.group("short")] = name
     return list(by_name.values())

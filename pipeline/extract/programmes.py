@@ -28,7 +28,6 @@ from schemas.models import ProgrammeType
 _MAX_NAME_CHARS = 24
 _MAX_LIST_ITEM_CHARS = 12
 _MAX_LIST_ITEMS = 5
-_STRONG_TRIGGER_GAP = 12
 _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
 _TITLE_RE = re.compile(r"《(?:[^《》\n]|《[^《》\n]*》){1,160}》")
@@ -55,7 +54,9 @@ def programme_resources() -> ProgrammeResources:
     heads: dict[str, ProgrammeType] = {}
     for head, kind in data["heads"].items():
         if kind not in _VALID_TYPES:
-            raise ResourceError(f"programmes.yaml: head {head!r} has unknown type {kind!r}; valid: {_VALID_TYPES}")
+            raise ResourceError(
+                f"programmes.yaml: head {head!r} has unknown type {kind!r}; valid: {_VALID_TYPES}"
+            )
         heads[str(head)] = kind
     fragments = expand_references({str(k): str(v) for k, v in data["patterns"].items()}, "programmes.yaml")
     compiled: dict[str, re.Pattern[str]] = {}
@@ -65,7 +66,7 @@ def programme_resources() -> ProgrammeResources:
                 compiled[key] = re.compile(body)
         trigger_re = re.compile(fragments["TRIGGER"])
         strong_end_re = re.compile(
-            f"(?:{fragments['STRONG_TRIGGER']})(?P<gap>[^{_CLAUSE_END}“”的了]{{0,{_STRONG_TRIGGER_GAP}}})$"
+            f"(?:{fragments['STRONG_TRIGGER']})(?P<gap>{fragments['STRONG_TRIGGER_GAP']})$"
         )
     except re.error as exc:
         raise ResourceError(f"programmes.yaml: a pattern does not compile: {exc}") from exc
@@ -73,7 +74,9 @@ def programme_resources() -> ProgrammeResources:
     if unknown := quoted_only - heads.keys():
         raise ResourceError(f"programmes.yaml: quoted_only_heads not in heads: {sorted(unknown)}")
     head_alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
-    place_names = sorted({n for p in places() for n in (p.name, p.short) if n and p.level != "country"}, key=len)
+    place_names = sorted(
+        {n for p in places() for n in (p.name, p.short) if n and p.level != "country"}, key=len
+    )
     regional = f"^(?:{'|'.join(re.escape(n) for n in reversed(place_names))})(?:{fragments['BRAND_WORD']})$"
     return ProgrammeResources(
         heads=heads,
@@ -187,10 +190,7 @@ def _unquoted(masked: str) -> list[_Candidate]:
             continue
         item_texts = [masked[s:e] for s, e in items]
         parallel = len(items) > 1 and len({t[:_PARALLEL_PREFIX] for t in item_texts}) == 1
-        if parallel:
-            names = [t + head for t in item_texts]
-        else:
-            names = [masked[start : match.end()]]
+        names = [t + head for t in item_texts] if parallel else [masked[start : match.end()]]
         for name in names:
             if _acceptable(_core(_canonical(name)), head):
                 found.append(_Candidate(name, res.heads[head], start, match.end(), "unquoted"))
@@ -244,7 +244,11 @@ def _quoted(masked: str) -> list[_Candidate]:
             if is_last and compiled["BRAND_FOLLOW_RE"].match(follow):
                 kind = "brand"
             elif is_last and head_match and head_match.group(0) not in res.quoted_only_heads:
-                name, kind, name_end = content + head_match.group(0), res.heads[head_match.group(0)], head_match.end()
+                name, kind, name_end = (
+                    content + head_match.group(0),
+                    res.heads[head_match.group(0)],
+                    head_match.end(),
+                )
             elif compiled["BRAND_FOLLOW_RE"].match(follow) or res.regional_brand_re.match(content):
                 kind = "brand"
             elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
@@ -271,7 +275,9 @@ def extract_programmes(view: TextView) -> list[Programme]:
         key = _canonical(candidate.name)
         if not key:
             continue
-        mention = Mention(start=candidate.start, end=candidate.end, text=view.text[candidate.start : candidate.end])
+        mention = Mention(
+            start=candidate.start, end=candidate.end, text=view.text[candidate.start : candidate.end]
+        )
         programme = by_key.get(key)
         if programme is None:
             by_key[key] = Programme(
