@@ -23,7 +23,6 @@ from schemas.models import AgencyRole
 _HEAD_CHARS = 1200
 _TITLE_CHARS = 300
 _VALID_ROLES = ("issuer", "responsible", "lead", "other")
-_SEPARATORS = "、,，;； \t\u3000"
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,18 @@ def _units(start: int, end: int, view: TextView) -> list[tuple[int, int]] | None
     segment = view.norm[start:end]
     spans: list[tuple[int, int]] = []
     covered = 0
+    separators = patterns["SEPARATORS_RE"]
     for match in patterns["AGENCY_UNIT_RE"].finditer(segment):
-        if segment[covered : match.start()].strip(_SEPARATORS):
+        if not separators.match(segment[covered : match.start()]):
             return None
         covered = match.end()
-        unit = match.group(0)
-        if pair := patterns["PARTY_AND_GOVERNMENT_RE"].match(unit):
-            spans.append((start + match.start(), start + match.start() + pair.end("party")))
-            spans.append((start + match.start() + pair.end("party"), start + match.end()))
+        unit_start, unit_end = start + match.start("unit"), start + match.end("unit")
+        if pair := patterns["PARTY_AND_GOVERNMENT_RE"].match(match.group("unit")):
+            spans.append((unit_start, unit_start + pair.end("party")))
+            spans.append((unit_start + pair.end("party"), unit_end))
         else:
-            spans.append((start + match.start(), start + match.end()))
-    if not spans or segment[covered:].strip(_SEPARATORS):
+            spans.append((unit_start, unit_end))
+    if not spans or not separators.match(segment[covered:]):
         return None
     if not all(_plausible(view.norm[s:e]) for s, e in spans):
         return None
@@ -114,6 +114,7 @@ def _list_items(start: int, end: int, view: TextView) -> list[tuple[int, int, bo
     """Items of a responsible list as written: (start, end, leads)."""
     trim = agency_patterns().compiled["ITEM_TRIM_RE"]
     lead_re = agency_patterns().compiled["LEAD_RE"]
+    skip = agency_patterns().compiled["ITEM_SKIP_RE"]
     items: list[tuple[int, int, bool]] = []
     position = start
     for piece in re.split(r"([、,，;；])", view.norm[start:end]):
@@ -123,7 +124,7 @@ def _list_items(start: int, end: int, view: TextView) -> list[tuple[int, int, bo
         stripped = piece.strip()
         lead = bool(lead_re.search(stripped))
         stripped = trim.sub("", stripped)
-        if len(stripped) < 2:
+        if len(stripped) < 2 or skip.search(stripped):
             continue
         offset = piece_start + piece.index(stripped)
         items.append((offset, offset + len(stripped), lead))

@@ -73,7 +73,7 @@ class FieldPatterns:
     single: dict[str, re.Pattern[str]]
 
 
-_CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "policy_title")
+_CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "news_title", "policy_title")
 _SINGLE_KEYS = (
     "title_strip",
     "issuer_line",
@@ -258,6 +258,8 @@ def classify_doc_type(view: TextView, title: str | None) -> DocType:
         return "news"
     if hit("report_body", head):
         return "report"
+    if hit("news_title", title_norm):
+        return "news"
     if hit("policy_title", title_norm):
         return "policy"
     return "news" if title else "policy"
