@@ -113,6 +113,16 @@ GOLDEN = [
         "news",
     ),
     (
+        "county-level-issuer",
+        "临海市人民政府关于加快建设质量强市的实施意见\n发布时间:2024-03-15\n"
+        "为贯彻落实《浙江省质量强省建设实施意见》,结合我市实际,提出如下实施意见。",
+        "临海市人民政府关于加快建设质量强市的实施意见",
+        date(2024, 3, 15),
+        "临海市",
+        None,
+        "policy",
+    ),
+    (
         "headline-about-an-issuing",
         "我省印发质量强省建设行动方案\n近日,省政府印发《广东省质量强省建设行动方案》,明确了重点任务。",
         "我省印发质量强省建设行动方案",
@@ -138,7 +148,7 @@ GOLDEN = [
     [pytest.param(*row[1:], id=row[0]) for row in GOLDEN],
 )
 def test_document_fields(
-    text: str, title: str | None, published: date | None, jurisdiction: str, code: str, doc_type: str
+    text: str, title: str | None, published: date | None, jurisdiction: str, code: str | None, doc_type: str
 ) -> None:
     fields = extract_document_fields(TextView.from_text(text), DocumentContext())
     assert (

@@ -31,6 +31,7 @@ class AgencyPatterns:
     roles: dict[str, AgencyRole]
     abbreviations: dict[str, str]
     national: dict[str, str]
+    level_scope: dict[str, str]
 
 
 @cache
@@ -50,7 +51,12 @@ def agency_patterns() -> AgencyPatterns:
     for key, template in data["abbreviations"].items():
         if "{PLACE}" not in template:
             raise ResourceError(f"agencies.yaml: abbreviation {key!r} lacks {{PLACE}}")
-    return AgencyPatterns(compiled, roles, dict(data["abbreviations"]), dict(data["national"]))
+    level_scope = {str(k): str(v) for k, v in data["level_scope"].items()}
+    if bad_scopes := set(level_scope.values()) - {"province", "city"}:
+        raise ResourceError(
+            f"agencies.yaml: unknown level scopes {sorted(bad_scopes)}; valid: province, city"
+        )
+    return AgencyPatterns(compiled, roles, dict(data["abbreviations"]), dict(data["national"]), level_scope)
 
 
 @cache
@@ -131,14 +137,18 @@ def _list_items(start: int, end: int, view: TextView) -> list[tuple[int, int, bo
     return items
 
 
-def _home_places(context: DocumentContext | None) -> tuple[Place | None, Place | None]:
-    """(province, prefecture) of the document's jurisdiction."""
-    place = place_by_name().get(context.jurisdiction or "") if context else None
-    if place is None or place.level == "country":
+def _home_places(context: DocumentContext | None) -> tuple[str | None, str | None]:
+    """(province, city or county) names of the document's jurisdiction, where known."""
+    name = context.jurisdiction if context else None
+    place = place_by_name().get(name or "")
+    if place is None:
+        # a county-level issuer (临海市) missing from places.tsv: its own level only
+        return None, name
+    if place.level == "country":
         return None, None
     if place.level == "province":
-        return place, None
-    return place_by_name().get(place.parent or ""), place
+        return place.name, None
+    return place.parent, place.name
 
 
 def normalise_agency(name_norm: str, context: DocumentContext | None) -> str | None:
@@ -146,26 +156,38 @@ def normalise_agency(name_norm: str, context: DocumentContext | None) -> str | N
     patterns = agency_patterns()
     if name_norm in patterns.national:
         return patterns.national[name_norm]
-    party = name_norm.startswith("中共")
-    body_text = name_norm[2:] if party else name_norm
-    place: Place | None = None
+    party = patterns.compiled["PARTY_PREFIX_RE"].match(name_norm)
+    party_prefix = party.group(0) if party else ""
+    body_text = name_norm[len(party_prefix) :]
+    jurisdiction = context.jurisdiction if context else None
+    place_name: str | None = None
     for prefix, candidate in _place_prefixes():
         if body_text.startswith(prefix):
-            place, body_text = candidate, body_text[len(prefix) :]
+            place_name, body_text = candidate.name, body_text[len(prefix) :]
             break
-    if place is None:
-        level = patterns.compiled["LEVEL_PREFIX_RE"].match(body_text)
-        province, prefecture = _home_places(context)
-        if not level:
-            return None
-        place = province if level.group("level") in ("省", "自治区") else prefecture
-        if level.group("level") in ("区", "县") or place is None:
-            return None
-        body_text = level.group("body")
+    else:
+        if jurisdiction and body_text.startswith(jurisdiction) and len(body_text) > len(jurisdiction):
+            place_name, body_text = jurisdiction, body_text[len(jurisdiction) :]
+        elif level := patterns.compiled["LEVEL_PREFIX_RE"].match(body_text):
+            place_name = _level_place(level.group("level"), context)
+            body_text = level.group("body")
+    if place_name is None:
+        return None
     template = patterns.abbreviations.get(body_text, "{PLACE}" + body_text)
-    if party and not template.startswith("中共"):
-        template = "中共" + template
-    return template.format(PLACE=place.name)
+    if party_prefix and not template.startswith(party_prefix):
+        template = party_prefix + template
+    return template.format(PLACE=place_name)
+
+
+def _level_place(level: str, context: DocumentContext | None) -> str | None:
+    """The place a level-only name (省…, 市…) refers to: the document's province or city."""
+    scope = agency_patterns().level_scope.get(level)
+    province, city = _home_places(context)
+    if scope == "province":
+        return province
+    if scope == "city" and city and city.endswith(level):
+        return city
+    return None
 
 
 def extract_agencies(view: TextView, context: DocumentContext | None = None) -> list[Agency]:

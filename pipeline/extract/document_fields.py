@@ -82,6 +82,7 @@ _SINGLE_KEYS = (
     "title_continuation",
     "title_after_issuer",
     "issuer_after_place",
+    "title_issuer_place",
     "published_label",
     "date_line",
     "source_date_line",
@@ -235,7 +236,19 @@ def _choose_place(haystack: str, found: list[tuple[int, Place]]) -> Place:
 
 
 def find_jurisdiction(view: TextView, title: str | None) -> Place | None:
-    """The issuing place: from the title, else from the opening lines (GB/T 2260 names)."""
+    """The issuing place: from the title, else from the opening lines (GB/T 2260 names).
+
+    A place below prefecture level that issues the document by its title comes back with an
+    empty code (its name is known, its GB/T 2260 code is not in places.tsv).
+    """
+    title_norm = matching_form(title) if title else ""
+    if issuer := field_patterns().single["title_issuer_place"].match(title_norm):
+        name = issuer.group("place")
+        known = place_by_name().get(name) or next((p for p in places() if p.short and name == p.short), None)
+        if known:
+            return known
+        if not _places_in(name):
+            return Place(name=name, code="", level="county", short="", parent=None)
     for haystack in (matching_form(title) if title else "", "\n".join(_head_lines(view))):
         if haystack and (found := _places_in(haystack)):
             return _choose_place(haystack, found)
@@ -272,6 +285,6 @@ def extract_document_fields(view: TextView, hints: DocumentContext) -> DocumentC
         title=title,
         published=hints.published or find_published(view),
         jurisdiction=hints.jurisdiction or (place.name if place else None),
-        jurisdiction_code=hints.jurisdiction_code or (place.code if place else None),
+        jurisdiction_code=hints.jurisdiction_code or (place.code if place and place.code else None),
         doc_type=hints.doc_type or classify_doc_type(view, title),
     )

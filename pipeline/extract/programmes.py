@@ -109,17 +109,30 @@ def _clause_start(masked: str, position: int) -> int:
     return max(masked.rfind(ch, 0, position) for ch in _CLAUSE_END) + 1
 
 
-def _left_edge(masked: str, position: int) -> tuple[int, str]:
-    """Where a name ending at ``position`` starts, and what stopped it (trigger/stop/punct/none)."""
+def _left_edge(masked: str, position: int, min_chars: int = 1) -> tuple[int, str]:
+    """Where a name ending at ``position`` starts, and what stopped it (trigger/stop/punct/none).
+
+    A trigger word that would leave fewer than ``min_chars`` characters is part of the name
+    (实施品牌培育行动: 培育 belongs to the name, 实施 starts it).
+    """
     res = programme_resources()
     window_start = max(0, position - _MAX_NAME_CHARS)
-    last: re.Match[str] | None = None
-    for match in res.compiled["NAME_LEFT_BOUNDARY_RE"].finditer(masked, window_start, position):
-        last = match
-    if last is None:
-        return window_start, "none" if window_start > 0 else "punct"
-    kind = last.lastgroup or "punct"
-    return last.end(), kind
+    boundaries = list(res.compiled["NAME_LEFT_BOUNDARY_RE"].finditer(masked, window_start, position))
+    for boundary in reversed(boundaries):
+        kind = boundary.lastgroup or "punct"
+        core = _QUOTES_RE.sub("", masked[boundary.end() : position])
+        if kind == "trigger" and len(core) < min_chars:
+            continue
+        return boundary.end(), kind
+    return window_start, "none" if window_start > 0 else "punct"
+
+
+def _min_chars_before(head: str) -> int:
+    """Characters the name needs before ``head`` (a long head such as 提升行动 counts in part)."""
+    res = programme_resources()
+    shortest = min((h for h in res.heads if head.endswith(h)), key=len)
+    minimum = res.min_core.get(res.heads[head], res.min_core["default"])
+    return max(1, minimum - (len(head) - len(shortest)))
 
 
 def _ends_with_head(segment: str) -> bool:
@@ -166,7 +179,7 @@ def _unquoted(masked: str) -> list[_Candidate]:
             continue
         if match.start() > 0 and masked[match.start() - 1] == "”":
             continue  # “领跑者”行动: the quoted pass owns it
-        start, kind = _left_edge(masked, match.start())
+        start, kind = _left_edge(masked, match.start(), _min_chars_before(head))
         if kind == "none":
             continue
         if start > 0 and masked[start - 1] == "“" and masked[match.end() : match.end() + 1] == "”":
