@@ -206,6 +206,8 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
     for match in compiled["NEWS_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
         if add_list(match, "issuer"):
             break  # the document's own issuing is told first; later ones cite other documents
+    for match in compiled["LABELLED_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
+        add_list(match, "issuer")
     for match in compiled["SIGNATURE_RE"].finditer(norm):
         add_list(match, "issuer")
     for match in compiled["REPORT_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):

@@ -84,6 +84,8 @@ _SINGLE_KEYS = (
     "issuer_after_place",
     "title_issuer_place",
     "published_label",
+    "signed_label",
+    "title_label",
     "date_line",
     "source_date_line",
     "speech_dateline",
@@ -158,6 +160,9 @@ def find_title(view: TextView) -> str | None:
     """
     single = field_patterns().single
     lines = _lines(view)[:_HEAD_LINES]
+    for text, norm in lines:
+        if labelled := single["title_label"].match(norm):
+            return text[labelled.start("title") : labelled.end("title")]
     for index, (text, norm) in enumerate(lines):
         stripped = len(norm) - len(single["title_strip"].sub("", norm))
         text, norm = text[stripped:], norm[stripped:]
@@ -185,10 +190,11 @@ def find_published(view: TextView) -> date | None:
     """发布时间 line, else a date signed under a notice or a dated dateline; else a page footer."""
     single = field_patterns().single
     head = _head_lines(view)
-    for line in head:
-        match = single["published_label"].search(line)
-        if match and (parsed := parse_date(match.group("date"))):
-            return parsed
+    for label in ("published_label", "signed_label"):
+        for line in head:
+            match = single[label].search(line)
+            if match and (parsed := parse_date(match.group("date"))):
+                return parsed
     for line in head:
         for key in ("date_line", "source_date_line", "speech_dateline"):
             match = single[key].match(line)
