@@ -304,7 +304,25 @@ def extract_programmes(view: TextView) -> list[Programme]:
             )
         elif all(m.start != mention.start or m.end != mention.end for m in programme.mentions):
             programme.mentions.append(mention)
+    for programme in by_key.values():
+        _add_further_mentions(view, masked, programme)
     return list(by_key.values())
+
+
+def _add_further_mentions(view: TextView, masked: str, programme: Programme) -> None:
+    """Every other place the text writes the programme's name (quoted or not), once each."""
+    name = programme.mentions[0].text
+    forms = {_QUOTES_RE.sub("", name), view.norm[programme.start : programme.end]}
+    taken = [(m.start, m.end) for m in programme.mentions]
+    for form in sorted(forms, key=len, reverse=True):
+        position = masked.find(form) if form else -1
+        while position >= 0:
+            end = position + len(form)
+            if all(end <= s or position >= e for s, e in taken):
+                taken.append((position, end))
+                programme.mentions.append(Mention(start=position, end=end, text=view.text[position:end]))
+            position = masked.find(form, end)
+    programme.mentions.sort(key=lambda m: m.start)
 
 
 def _display_name(view: TextView, candidate: _Candidate, masked: str) -> str:
