@@ -32,6 +32,18 @@ def test_every_mention_is_kept_once_per_programme() -> None:
     assert [m.text for m in programme.mentions] == ["“青岛优品”", "“青岛优品”"]
 
 
+def test_mentions_are_quoted_like_the_name_was_found() -> None:
+    text = "青岛制造业质量竞争力指数达到92。推动“青岛制造”等品牌。“青岛制造”更具品牌价值。"
+    (programme,) = extract_programmes(TextView.from_text(text))
+    assert [m.start for m in programme.mentions] == [text.index("“青岛制造”"), text.rindex("“青岛制造”")]
+
+
+def test_unquoted_names_are_found_again_unquoted() -> None:
+    text = "争创国家体育消费示范城市。国家体育消费示范城市创建工作取得进展。"
+    (programme,) = extract_programmes(TextView.from_text(text))
+    assert len(programme.mentions) == 2
+
+
 def test_resources_validate() -> None:
     resources = programme_resources()
     assert resources.heads["专项行动"] == "campaign" and "品牌" in resources.quoted_only_heads

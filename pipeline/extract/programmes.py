@@ -310,9 +310,11 @@ def extract_programmes(view: TextView) -> list[Programme]:
 
 
 def _add_further_mentions(view: TextView, masked: str, programme: Programme) -> None:
-    """Every other place the text writes the programme's name (quoted or not), once each."""
-    name = programme.mentions[0].text
-    forms = {_QUOTES_RE.sub("", name), view.norm[programme.start : programme.end]}
+    """Every other place the text writes the programme's name the way it was found, once each.
+
+    A quoted name is looked for in quotes only: bare, 青岛制造 is also the start of 青岛制造业.
+    """
+    forms = {view.norm[programme.start : programme.end]}
     taken = [(m.start, m.end) for m in programme.mentions]
     for form in sorted(forms, key=len, reverse=True):
         position = masked.find(form) if form else -1
