@@ -43,7 +43,9 @@ class ProgrammeResources:
     variant_suffixes: dict[str, str]
     min_core: dict[str, int]
     compiled: dict[str, re.Pattern[str]]
+    heads_longest_first: tuple[str, ...]
     trigger_re: re.Pattern[str]
+    trigger_end_re: re.Pattern[str]
     strong_trigger_end_re: re.Pattern[str]
     regional_brand_re: re.Pattern[str]
 
@@ -65,15 +67,22 @@ def programme_resources() -> ProgrammeResources:
             if key.endswith("_RE"):
                 compiled[key] = re.compile(body)
         trigger_re = re.compile(fragments["TRIGGER"])
+        trigger_end_re = re.compile(f"(?:{fragments['TRIGGER']})$")
         strong_end_re = re.compile(
             f"(?:{fragments['STRONG_TRIGGER']})(?P<gap>{fragments['STRONG_TRIGGER_GAP']})$"
         )
     except re.error as exc:
         raise ResourceError(f"programmes.yaml: a pattern does not compile: {exc}") from exc
+    min_core = {str(k): int(v) for k, v in data["min_core"].items()}
+    if "default" not in min_core or not set(min_core) - {"default"} <= set(_VALID_TYPES):
+        raise ResourceError(
+            f"programmes.yaml: min_core needs 'default' and known types; valid: {_VALID_TYPES}"
+        )
     quoted_only = frozenset(data["quoted_only_heads"])
     if unknown := quoted_only - heads.keys():
         raise ResourceError(f"programmes.yaml: quoted_only_heads not in heads: {sorted(unknown)}")
-    head_alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    heads_longest_first = tuple(sorted(heads, key=len, reverse=True))
+    head_alternatives = "|".join(re.escape(h) for h in heads_longest_first)
     place_names = sorted(
         {n for p in places() for n in (p.name, p.short) if n and p.level != "country"}, key=len
     )
@@ -83,9 +92,11 @@ def programme_resources() -> ProgrammeResources:
         head_re=re.compile(head_alternatives),
         quoted_only_heads=quoted_only,
         variant_suffixes={str(k): str(v) for k, v in data["variant_suffixes"].items()},
-        min_core={str(k): int(v) for k, v in data["min_core"].items()},
+        min_core=min_core,
         compiled=compiled,
+        heads_longest_first=heads_longest_first,
         trigger_re=trigger_re,
+        trigger_end_re=trigger_end_re,
         strong_trigger_end_re=strong_end_re,
         regional_brand_re=re.compile(regional),
     )
@@ -223,7 +234,7 @@ def _quote_chains(masked: str) -> list[list[re.Match[str]]]:
 
 def _head_type(content: str) -> ProgrammeType | None:
     res = programme_resources()
-    for head in sorted(res.heads, key=len, reverse=True):
+    for head in res.heads_longest_first:
         if content.endswith(head) and head not in res.quoted_only_heads:
             return res.heads[head]
     return None
@@ -232,18 +243,15 @@ def _head_type(content: str) -> ProgrammeType | None:
 def _quoted(masked: str) -> list[_Candidate]:
     res = programme_resources()
     compiled = res.compiled
-    follow_head = re.compile(f"(?:{res.head_re.pattern})")
     found: list[_Candidate] = []
     for chain in _quote_chains(masked):
         after = chain[-1].end()
         follow = masked[after : after + 12]
         before = masked[_clause_start(masked, chain[0].start()) : chain[0].start()]
-        head_match = follow_head.match(masked, after)
+        head_match = res.head_re.match(masked, after)
         if head_match and not compiled["HEAD_FOLLOW_RE"].match(masked, head_match.end()):
             head_match = None
-        trigger_before = res.strong_trigger_end_re.search(before) or re.search(
-            f"(?:{res.trigger_re.pattern})$", before
-        )
+        trigger_before = res.strong_trigger_end_re.search(before) or res.trigger_end_re.search(before)
         for index, quote in enumerate(chain):
             content = quote.group("content")
             is_last = index == len(chain) - 1
@@ -314,16 +322,15 @@ def _add_further_mentions(view: TextView, masked: str, programme: Programme) -> 
 
     A quoted name is looked for in quotes only: bare, 青岛制造 is also the start of 青岛制造业.
     """
-    forms = {view.norm[programme.start : programme.end]}
+    form = view.norm[programme.start : programme.end]
     taken = [(m.start, m.end) for m in programme.mentions]
-    for form in sorted(forms, key=len, reverse=True):
-        position = masked.find(form) if form else -1
-        while position >= 0:
-            end = position + len(form)
-            if all(end <= s or position >= e for s, e in taken):
-                taken.append((position, end))
-                programme.mentions.append(Mention(start=position, end=end, text=view.text[position:end]))
-            position = masked.find(form, end)
+    position = masked.find(form) if form else -1
+    while position >= 0:
+        end = position + len(form)
+        if all(end <= s or position >= e for s, e in taken):
+            taken.append((position, end))
+            programme.mentions.append(Mention(start=position, end=end, text=view.text[position:end]))
+        position = masked.find(form, end)
     programme.mentions.sort(key=lambda m: m.start)
 
 
