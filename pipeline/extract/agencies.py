@@ -23,6 +23,7 @@ from schemas.models import AgencyRole
 _HEAD_CHARS = 1200
 _TITLE_CHARS = 300
 _VALID_ROLES = ("issuer", "responsible", "lead", "other")
+_LIST_SPLIT_RE = re.compile(r"([、,，;；])")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _list_items(start: int, end: int, view: TextView) -> list[tuple[int, int, bo
     skip = agency_patterns().compiled["ITEM_SKIP_RE"]
     items: list[tuple[int, int, bool]] = []
     position = start
-    for piece in re.split(r"([、,，;；])", view.norm[start:end]):
+    for piece in _LIST_SPLIT_RE.split(view.norm[start:end]):
         piece_start, position = position, position + len(piece)
         if not piece or piece in "、,，;；":
             continue

@@ -16,7 +16,7 @@ from pipeline.textview import TextView, matching_form
 from schemas import CitedPolicy, Mention
 
 # 《…》 with nested 〈…〉 (or nested 《…》 written by sloppy sources) inside.
-_TITLE_RE = re.compile(r"《((?:[^《》\n]|〈[^〈〉\n]*〉|《[^《》\n]*》){1,160})》")
+TITLE_RE = re.compile(r"《((?:[^《》\n]|〈[^〈〉\n]*〉|《[^《》\n]*》){1,160})》")
 _BRACKETS_RE = re.compile(r"[《》〈〉]")
 
 
@@ -104,7 +104,7 @@ def extract_policies(view: TextView, doc_title: str | None = None) -> list[Cited
         if short and short not in policy.short_names:
             policy.short_names.append(short)
 
-    for match in _TITLE_RE.finditer(norm):
+    for match in TITLE_RE.finditer(norm):
         name = clean_title(text[match.start(1) : match.end(1)])
         name_norm = clean_title(match.group(1))
         mention = Mention(start=match.start(), end=match.end(), text=text[match.start() : match.end()])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.document_fields import places
+from pipeline.extract.policies import TITLE_RE
 from pipeline.resources import ResourceError, expand_references, load_yaml
 from pipeline.textview import TextView
 from schemas import Mention, Programme
@@ -30,7 +31,6 @@ _MAX_LIST_ITEM_CHARS = 12
 _MAX_LIST_ITEMS = 5
 _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
-_TITLE_RE = re.compile(r"《(?:[^《》\n]|《[^《》\n]*》){1,160}》")
 _CLAUSE_END = "，,。；;：:\n！!？?"
 _QUOTES_RE = re.compile(r"[“”\s]")
 
@@ -113,7 +113,7 @@ class _Candidate:
 
 def _mask_titles(norm: str) -> str:
     """《…》 titles become ``|`` runs of the same length: they never hold a programme."""
-    return _TITLE_RE.sub(lambda m: "|" * len(m.group(0)), norm)
+    return TITLE_RE.sub(lambda m: "|" * len(m.group(0)), norm)
 
 
 def _clause_start(masked: str, position: int) -> int:
