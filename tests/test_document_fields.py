@@ -178,6 +178,24 @@ GOLDEN = [
         "370200",
         "report",
     ),
+    (
+        "report-excerpt-opening-mid-paragraph",
+        "政府自身建设需要进一步加强,等等。\n三、2025年重点工作\n主要预期目标是:青岛全市生产总值增长5%左右。",
+        "三、2025年重点工作",
+        None,
+        "青岛市",
+        "370200",
+        "report",
+    ),
+    (
+        "policy-opening-mid-paragraph-has-no-title",
+        "近日,省委、省政府印发《山东省质量强省建设纲要》。\n一、总体要求\n为统筹推进质量强省建设,制定本纲要。",
+        None,
+        None,
+        "山东省",
+        "370000",
+        "policy",
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """Dev-gold floors for programmes, cited policies, agencies and the document fields.
 
-Figures reached when written (34 dev documents): programmes F1 0.984, policies 1.000,
-agencies 1.000, title 0.971, published 0.971, jurisdiction 1.000, doc_type 1.000.
+Figures reached when written (34 dev documents): programmes F1 1.000, policies 1.000,
+agencies 1.000, title 1.000, published 0.971 (014's only date is in a page footer the clean
+stage removes), jurisdiction 1.000, doc_type 1.000.
 The floors sit a little below them.
 """
 
@@ -16,10 +17,10 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 
 FLOORS = {
-    ("programmes", "f1"): 0.95,
+    ("programmes", "f1"): 0.97,
     ("policies_cited", "f1"): 0.97,
-    ("agencies", "f1"): 0.95,
-    ("document_fields", "title"): 0.94,
+    ("agencies", "f1"): 0.97,
+    ("document_fields", "title"): 0.97,
     ("document_fields", "published"): 0.94,
     ("document_fields", "jurisdiction"): 0.97,
     ("document_fields", "doc_type"): 0.97,

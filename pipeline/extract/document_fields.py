@@ -71,6 +71,7 @@ class FieldPatterns:
     title_skip: tuple[re.Pattern[str], ...]
     central: tuple[re.Pattern[str], ...]
     single: dict[str, re.Pattern[str]]
+    report_heading_window: int
 
 
 _CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "news_title", "policy_title")
@@ -83,6 +84,7 @@ _SINGLE_KEYS = (
     "title_after_issuer",
     "issuer_after_place",
     "title_issuer_place",
+    "report_section_heading",
     "published_label",
     "signed_label",
     "title_label",
@@ -111,6 +113,7 @@ def field_patterns() -> FieldPatterns:
         title_skip=tuple(_compile(p, "title_skip") for p in data["title_skip"]),
         central=tuple(_compile(p, "central") for p in data["central"]),
         single={k: _compile(data[k], k) for k in _SINGLE_KEYS},
+        report_heading_window=int(data["report_heading_window"]),
     )
 
 
@@ -183,6 +186,18 @@ def find_title(view: TextView) -> str | None:
         if single["title_continuation"].match(following):
             return text + lines[index + 1][0]
         return text
+    return None
+
+
+def find_report_section_title(view: TextView) -> str | None:
+    """The first section heading of a report excerpt that opens mid-paragraph."""
+    patterns = field_patterns()
+    lines = _lines(view)[: patterns.report_heading_window]
+    if not lines or lines[0][1][-1] not in _SENTENCE_END:
+        return None
+    for text, norm in lines[1:]:
+        if patterns.single["report_section_heading"].match(norm):
+            return text
     return None
 
 
@@ -286,6 +301,8 @@ def classify_doc_type(view: TextView, title: str | None) -> DocType:
 
 def extract_document_fields(view: TextView, hints: DocumentContext) -> DocumentContext:
     title = hints.title or find_title(view)
+    if title is None and classify_doc_type(view, None) == "report":
+        title = find_report_section_title(view)
     place = find_jurisdiction(view, title)
     return DocumentContext(
         title=title,
