@@ -70,6 +70,7 @@ class FieldPatterns:
     cues: dict[str, tuple[re.Pattern[str], ...]]
     title_skip: tuple[re.Pattern[str], ...]
     central: tuple[re.Pattern[str], ...]
+    national_framing: tuple[re.Pattern[str], ...]
     single: dict[str, re.Pattern[str]]
     report_heading_window: int
 
@@ -112,6 +113,7 @@ def field_patterns() -> FieldPatterns:
         cues={k: tuple(_compile(p, k) for p in data["cues"].get(k, [])) for k in _CUE_KINDS},
         title_skip=tuple(_compile(p, "title_skip") for p in data["title_skip"]),
         central=tuple(_compile(p, "central") for p in data["central"]),
+        national_framing=tuple(_compile(p, "national_framing") for p in data["national_framing"]),
         single={k: _compile(data[k], k) for k in _SINGLE_KEYS},
         report_heading_window=int(data["report_heading_window"]),
     )
@@ -228,12 +230,16 @@ def _places_in(haystack: str) -> list[tuple[int, Place]]:
             if name and (position := haystack.find(name)) >= 0:
                 found.append((position, place))
                 break
-    country = next((p for p in places() if p.level == "country"), None)
+    country = _country()
     if country:
         hits = [m.start() for p in field_patterns().central if (m := p.search(haystack))]
         if hits:
             found.append((min(hits), country))
     return sorted(found, key=lambda item: item[0])
+
+
+def _country() -> Place | None:
+    return next((p for p in places() if p.level == "country"), None)
 
 
 def _choose_place(haystack: str, found: list[tuple[int, Place]]) -> Place:
@@ -273,6 +279,8 @@ def find_jurisdiction(view: TextView, title: str | None) -> Place | None:
     for haystack in (matching_form(title) if title else "", "\n".join(_head_lines(view))):
         if haystack and (found := _places_in(haystack)):
             return _choose_place(haystack, found)
+        if haystack and any(p.search(haystack) for p in field_patterns().national_framing):
+            return _country()
     return None
 
 
