@@ -32,7 +32,9 @@ _MAX_LIST_ITEMS = 5
 _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
 _CLAUSE_END = "，,。；;：:\n！!？?"
-_QUOTES_RE = re.compile(r"[“”\s]")
+_QUOTES_RE = re.compile(r"[“”\"「」『』\s]")
+# Straight and corner quotes, paired, read as curly ones (same length, so offsets hold).
+_OTHER_QUOTES_RE = re.compile(r'"([^"\n]{1,40})"|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』')
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,10 @@ class _Candidate:
 
 
 def _mask_titles(norm: str) -> str:
-    """《…》 titles become ``|`` runs of the same length: they never hold a programme."""
-    return TITLE_RE.sub(lambda m: "|" * len(m.group(0)), norm)
+    """The text rules read: 《…》 titles become ``|`` runs (a title is a policy, not a
+    programme) and "…" 「…」 quotes become “…”; the length never changes."""
+    curly = _OTHER_QUOTES_RE.sub(lambda m: "“" + next(g for g in m.groups() if g is not None) + "”", norm)
+    return TITLE_RE.sub(lambda m: "|" * len(m.group(0)), curly)
 
 
 def _clause_start(masked: str, position: int) -> int:
