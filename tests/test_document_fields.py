@@ -197,6 +197,15 @@ GOLDEN = [
         "report",
     ),
     (
+        "whole-report-opening-with-salutation",
+        "各位代表:\n现在,我代表国务院,向大会报告政府工作,请予审议。\n一、2024年工作回顾\n过去一年,我国发展历程很不平凡。",
+        None,
+        None,
+        "全国",
+        "100000",
+        "report",
+    ),
+    (
         "policy-opening-mid-paragraph-has-no-title",
         "近日,省委、省政府印发《山东省质量强省建设纲要》。\n一、总体要求\n为统筹推进质量强省建设,制定本纲要。",
         None,

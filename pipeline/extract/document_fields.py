@@ -86,6 +86,7 @@ _SINGLE_KEYS = (
     "issuer_after_place",
     "title_issuer_place",
     "report_section_heading",
+    "paragraph_end",
     "published_label",
     "signed_label",
     "title_label",
@@ -195,8 +196,8 @@ def find_report_section_title(view: TextView) -> str | None:
     """The first section heading of a report excerpt that opens mid-paragraph."""
     patterns = field_patterns()
     lines = _lines(view)[: patterns.report_heading_window]
-    if not lines or lines[0][1][-1] not in _SENTENCE_END:
-        return None
+    if not lines or not patterns.single["paragraph_end"].search(lines[0][1]):
+        return None  # a salutation (各位代表:) opens a whole report, not an excerpt
     for text, norm in lines[1:]:
         if patterns.single["report_section_heading"].match(norm):
             return text
