@@ -21,7 +21,7 @@ from pipeline.extract.document_fields import extract_document_fields
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
-from pipeline.extract.sectors import count_sectors
+from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_targets
 from pipeline.segment import text_view
 from pipeline.textview import TextView
@@ -99,13 +99,15 @@ class DocumentComponent:
 
 
 class SectorComponent:
-    """Counts the sectors of the document's targets into ``doc._.zp_sectors``."""
+    """Counts the sectors of the document's targets and programmes into ``doc._.zp_sectors``."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.zp_sectors = count_sectors(t.sector for t in doc._.zp_targets or [])
+        target_sectors = [t.sector for t in doc._.zp_targets or []]
+        programme_sectors = [sector_of(p.name) for p in doc._.zp_programmes or []]
+        doc._.zp_sectors = count_sectors(target_sectors + programme_sectors)
         return doc
 
 
@@ -171,12 +173,16 @@ def make_programmes(nlp: Language, name: str) -> ItemComponent:
 
 @Language.factory("zhpolicy_policies", assigns=["doc._.zp_policies"])
 def make_policies(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(name, "zp_policies", "POLICY", lambda doc, view: extract_policies(view))
+    return ItemComponent(
+        name, "zp_policies", "POLICY", lambda doc, view: extract_policies(view, document_context(doc).title)
+    )
 
 
 @Language.factory("zhpolicy_agencies", assigns=["doc._.zp_agencies"])
 def make_agencies(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view))
+    return ItemComponent(
+        name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view, document_context(doc))
+    )
 
 
 @Language.factory("zhpolicy_sectors", assigns=["doc._.zp_sectors"])

@@ -1,29 +1,346 @@
-"""Programmes: named initiatives a document commits to (GUIDELINES §3)."""
+"""Programmes: named initiatives a document commits to (GUIDELINES §3).
+
+Two passes over the text (with 《…》 titles masked, since a title is a policy, not a programme):
+
+- **quoted**: “…” names, judged by what follows (a head word → 领跑者行动, 品牌 → a brand,
+  企业 → a label) or by a trigger verb before them (打造“现代产业先行城市”); regional brands
+  (place + 制造/标准/服务…) always count; slogans and numbers (“六个城市”, “十四五”) never do.
+- **unquoted**: names ending in a head word (…专项行动, …试点城市, …制度, …奖), whose left edge is
+  a trigger verb, a stop word or punctuation, in a clause with a trigger verb (awards and
+  headings need none). A list sharing one head (首席质量官、首席品牌官制度) is distributed when
+  its items are parallel (same opening), else read as one name (消费品增品种、提品质、创品牌专项行动).
+
+Word lists and patterns: ``resources/zh/programmes.yaml``.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
+from pipeline.extract.document_fields import places
+from pipeline.extract.policies import TITLE_RE
+from pipeline.resources import ResourceError, expand_references, load_yaml
 from pipeline.textview import TextView
 from schemas import Mention, Programme
+from schemas.models import ProgrammeType
 
-_QUOTED_RE = re.compile(r"“(?P<name>[^“”\n]{2,20})”(?P<head>行动|工程|计划|制度|品牌)?")
+_MAX_NAME_CHARS = 24
+_MAX_LIST_ITEM_CHARS = 12
+_MAX_LIST_ITEMS = 5
+_PARALLEL_PREFIX = 2
+_VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
+_CLAUSE_END = "，,。；;：:\n！!？?"
+_QUOTES_RE = re.compile(r"[“”\"「」『』\s]")
+# Straight and corner quotes, paired, read as curly ones (same length, so offsets hold).
+_OTHER_QUOTES_RE = re.compile(r'"([^"\n]{1,40})"|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』')
+
+
+@dataclass(frozen=True)
+class ProgrammeResources:
+    heads: dict[str, ProgrammeType]
+    head_re: re.Pattern[str]
+    quoted_only_heads: frozenset[str]
+    variant_suffixes: dict[str, str]
+    min_core: dict[str, int]
+    compiled: dict[str, re.Pattern[str]]
+    heads_longest_first: tuple[str, ...]
+    trigger_re: re.Pattern[str]
+    trigger_end_re: re.Pattern[str]
+    strong_trigger_end_re: re.Pattern[str]
+    regional_brand_re: re.Pattern[str]
+
+
+@cache
+def programme_resources() -> ProgrammeResources:
+    data = load_yaml("programmes.yaml")
+    heads: dict[str, ProgrammeType] = {}
+    for head, kind in data["heads"].items():
+        if kind not in _VALID_TYPES:
+            raise ResourceError(
+                f"programmes.yaml: head {head!r} has unknown type {kind!r}; valid: {_VALID_TYPES}"
+            )
+        heads[str(head)] = kind
+    fragments = expand_references({str(k): str(v) for k, v in data["patterns"].items()}, "programmes.yaml")
+    compiled: dict[str, re.Pattern[str]] = {}
+    try:
+        for key, body in fragments.items():
+            if key.endswith("_RE"):
+                compiled[key] = re.compile(body)
+        trigger_re = re.compile(fragments["TRIGGER"])
+        trigger_end_re = re.compile(f"(?:{fragments['TRIGGER']})$")
+        strong_end_re = re.compile(
+            f"(?:{fragments['STRONG_TRIGGER']})(?P<gap>{fragments['STRONG_TRIGGER_GAP']})$"
+        )
+    except re.error as exc:
+        raise ResourceError(f"programmes.yaml: a pattern does not compile: {exc}") from exc
+    min_core = {str(k): int(v) for k, v in data["min_core"].items()}
+    if "default" not in min_core or not set(min_core) - {"default"} <= set(_VALID_TYPES):
+        raise ResourceError(
+            f"programmes.yaml: min_core needs 'default' and known types; valid: {_VALID_TYPES}"
+        )
+    quoted_only = frozenset(data["quoted_only_heads"])
+    if unknown := quoted_only - heads.keys():
+        raise ResourceError(f"programmes.yaml: quoted_only_heads not in heads: {sorted(unknown)}")
+    heads_longest_first = tuple(sorted(heads, key=len, reverse=True))
+    head_alternatives = "|".join(re.escape(h) for h in heads_longest_first)
+    place_names = sorted(
+        {n for p in places() for n in (p.name, p.short) if n and p.level != "country"}, key=len
+    )
+    regional = f"^(?:{'|'.join(re.escape(n) for n in reversed(place_names))})(?:{fragments['BRAND_WORD']})$"
+    return ProgrammeResources(
+        heads=heads,
+        head_re=re.compile(head_alternatives),
+        quoted_only_heads=quoted_only,
+        variant_suffixes={str(k): str(v) for k, v in data["variant_suffixes"].items()},
+        min_core=min_core,
+        compiled=compiled,
+        heads_longest_first=heads_longest_first,
+        trigger_re=trigger_re,
+        trigger_end_re=trigger_end_re,
+        strong_trigger_end_re=strong_end_re,
+        regional_brand_re=re.compile(regional),
+    )
+
+
+@dataclass
+class _Candidate:
+    name: str
+    type: ProgrammeType
+    start: int
+    end: int
+    rule: str
+
+
+def _mask_titles(norm: str) -> str:
+    """The text rules read: 《…》 titles become ``|`` runs (a title is a policy, not a
+    programme) and "…" 「…」 quotes become “…”; the length never changes."""
+    curly = _OTHER_QUOTES_RE.sub(lambda m: "“" + next(g for g in m.groups() if g is not None) + "”", norm)
+    return TITLE_RE.sub(lambda m: "|" * len(m.group(0)), curly)
+
+
+def _clause_start(masked: str, position: int) -> int:
+    return max(masked.rfind(ch, 0, position) for ch in _CLAUSE_END) + 1
+
+
+def _left_edge(masked: str, position: int, min_chars: int = 1) -> tuple[int, str]:
+    """Where a name ending at ``position`` starts, and what stopped it (trigger/stop/punct/none).
+
+    A trigger word that would leave fewer than ``min_chars`` characters is part of the name
+    (实施品牌培育行动: 培育 belongs to the name, 实施 starts it).
+    """
+    res = programme_resources()
+    window_start = max(0, position - _MAX_NAME_CHARS)
+    boundaries = list(res.compiled["NAME_LEFT_BOUNDARY_RE"].finditer(masked, window_start, position))
+    for boundary in reversed(boundaries):
+        kind = boundary.lastgroup or "punct"
+        core = _QUOTES_RE.sub("", masked[boundary.end() : position])
+        if kind == "trigger" and len(core) < min_chars:
+            continue
+        return boundary.end(), kind
+    return window_start, "none" if window_start > 0 else "punct"
+
+
+def _min_chars_before(head: str) -> int:
+    """Characters the name needs before ``head`` (a long head such as 提升行动 counts in part)."""
+    res = programme_resources()
+    shortest = min((h for h in res.heads if head.endswith(h)), key=len)
+    minimum = res.min_core.get(res.heads[head], res.min_core["default"])
+    return max(1, minimum - (len(head) - len(shortest)))
+
+
+def _ends_with_head(segment: str) -> bool:
+    res = programme_resources()
+    return any(segment.endswith(head) for head in res.heads if head not in res.quoted_only_heads)
+
+
+def _canonical(name: str) -> str:
+    name = _QUOTES_RE.sub("", name).strip("、")
+    for variant, replacement in programme_resources().variant_suffixes.items():
+        if name.endswith(variant):
+            name = name[: -len(variant)] + replacement
+    return name
+
+
+def _core(name: str) -> str:
+    """The name without its shortest head word (质量提升行动 → 质量提升)."""
+    heads = [h for h in programme_resources().heads if name.endswith(h)]
+    return name[: -len(min(heads, key=len))] if heads else name
+
+
+def _acceptable(core: str, head: str) -> bool:
+    res = programme_resources()
+    minimum = res.min_core.get(res.heads[head], res.min_core["default"])
+    return len(core) >= minimum and not res.compiled["GENERIC_CORE_RE"].match(core)
+
+
+def _is_heading(masked: str, start: int, end: int) -> bool:
+    line_start = masked.rfind("\n", 0, start) + 1
+    line_end = masked.find("\n", end)
+    rest = masked[end : line_end if line_end >= 0 else len(masked)]
+    prefix = masked[line_start:start]
+    heading_mark = programme_resources().compiled["HEADING_MARK_RE"]
+    return not rest.strip() and (not prefix.strip() or bool(heading_mark.fullmatch(prefix)))
+
+
+def _unquoted(masked: str) -> list[_Candidate]:
+    res = programme_resources()
+    follow = res.compiled["HEAD_FOLLOW_RE"]
+    found: list[_Candidate] = []
+    for match in res.head_re.finditer(masked):
+        head = match.group(0)
+        if head in res.quoted_only_heads or not follow.match(masked, match.end()):
+            continue
+        if match.start() > 0 and masked[match.start() - 1] == "”":
+            continue  # “领跑者”行动: the quoted pass owns it
+        start, kind = _left_edge(masked, match.start(), _min_chars_before(head))
+        if kind == "none":
+            continue
+        if start > 0 and masked[start - 1] == "“" and masked[match.end() : match.end() + 1] == "”":
+            continue  # the whole name is in quotes: the quoted pass owns it
+        items = [(start, match.start())]
+        while kind == "punct" and start > 0 and masked[start - 1] == "、" and len(items) < _MAX_LIST_ITEMS:
+            left_start, left_kind = _left_edge(masked, start - 1)
+            left_item = masked[left_start : start - 1]
+            if not left_item or _ends_with_head(left_item) or len(left_item) > _MAX_LIST_ITEM_CHARS:
+                break
+            items.insert(0, (left_start, start - 1))
+            start, kind = left_start, left_kind
+        if len(items) > 1 and kind != "trigger":
+            items = items[-1:]
+        start = items[0][0]
+        clause = masked[_clause_start(masked, start) : start]
+        heading = _is_heading(masked, start, match.end())
+        if not (res.heads[head] == "award" or heading or res.trigger_re.search(clause) or kind == "trigger"):
+            continue
+        if res.compiled["WON_RE"].search(masked[_clause_start(masked, start) : match.start()]):
+            continue
+        item_texts = [masked[s:e] for s, e in items]
+        parallel = len(items) > 1 and len({t[:_PARALLEL_PREFIX] for t in item_texts}) == 1
+        names = [t + head for t in item_texts] if parallel else [masked[start : match.end()]]
+        for name in names:
+            if _acceptable(_core(_canonical(name)), head):
+                found.append(_Candidate(name, res.heads[head], start, match.end(), "unquoted"))
+    return found
+
+
+def _quote_chains(masked: str) -> list[list[re.Match[str]]]:
+    res = programme_resources()
+    chains: list[list[re.Match[str]]] = []
+    for match in res.compiled["QUOTED_RE"].finditer(masked):
+        if chains and res.compiled["CHAIN_GAP_RE"].match(masked[chains[-1][-1].end() : match.start()]):
+            chains[-1].append(match)
+        else:
+            chains.append([match])
+    return chains
+
+
+def _head_type(content: str) -> ProgrammeType | None:
+    res = programme_resources()
+    for head in res.heads_longest_first:
+        if content.endswith(head) and head not in res.quoted_only_heads:
+            return res.heads[head]
+    return None
+
+
+def _quoted(masked: str) -> list[_Candidate]:
+    res = programme_resources()
+    compiled = res.compiled
+    found: list[_Candidate] = []
+    for chain in _quote_chains(masked):
+        after = chain[-1].end()
+        follow = masked[after : after + 12]
+        before = masked[_clause_start(masked, chain[0].start()) : chain[0].start()]
+        head_match = res.head_re.match(masked, after)
+        if head_match and not compiled["HEAD_FOLLOW_RE"].match(masked, head_match.end()):
+            head_match = None
+        trigger_before = res.strong_trigger_end_re.search(before) or res.trigger_end_re.search(before)
+        for index, quote in enumerate(chain):
+            content = quote.group("content")
+            is_last = index == len(chain) - 1
+            if compiled["SLOGAN_RE"].search(content) or (
+                compiled["LIST_SLOGAN_RE"].search(content) and not (is_last and head_match)
+            ):
+                continue
+            name_start, name_end = quote.start(), quote.end()
+            kind: ProgrammeType | None = None
+            name = content
+            if is_last and compiled["BRAND_FOLLOW_RE"].match(follow):
+                kind = "brand"
+            elif is_last and head_match and head_match.group(0) not in res.quoted_only_heads:
+                name, kind, name_end = (
+                    content + head_match.group(0),
+                    res.heads[head_match.group(0)],
+                    head_match.end(),
+                )
+            elif compiled["BRAND_FOLLOW_RE"].match(follow) or res.regional_brand_re.match(content):
+                kind = "brand"
+            elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
+                kind = "label"
+            elif (head_kind := _head_type(content)) is not None:
+                kind = head_kind
+            elif trigger_before and compiled["NEUTRAL_FOLLOW_RE"].match(follow):
+                kind = "other"
+                gap = trigger_before.groupdict().get("gap") if index == 0 else None
+                if gap:
+                    gap_start, _ = _left_edge(masked, quote.start())
+                    name_start = max(gap_start, quote.start() - len(gap))
+                    name = masked[name_start : quote.start()] + content
+            if kind is not None:
+                found.append(_Candidate(name, kind, name_start, name_end, "quoted"))
+    return found
 
 
 def extract_programmes(view: TextView) -> list[Programme]:
-    by_name: dict[str, Programme] = {}
-    for match in _QUOTED_RE.finditer(view.norm):
-        name = view.text[match.start("name") : match.end("name")] + (match.group("head") or "")
-        mention = Mention(start=match.start(), end=match.end(), text=view.text[match.start() : match.end()])
-        if name in by_name:
-            by_name[name].mentions.append(mention)
+    masked = _mask_titles(view.norm)
+    by_key: dict[str, Programme] = {}
+    candidates = sorted(_quoted(masked) + _unquoted(masked), key=lambda c: (c.start, c.rule != "quoted"))
+    for candidate in candidates:
+        key = _canonical(candidate.name)
+        if not key:
             continue
-        by_name[name] = Programme(
-            name=name,
-            start=mention.start,
-            end=mention.end,
-            evidence=mention.text,
-            mentions=[mention],
-            rule="quoted",
+        mention = Mention(
+            start=candidate.start, end=candidate.end, text=view.text[candidate.start : candidate.end]
         )
-    return list(by_name.values())
+        programme = by_key.get(key)
+        if programme is None:
+            by_key[key] = Programme(
+                name=_canonical(_display_name(view, candidate, masked)),
+                type=candidate.type,
+                start=mention.start,
+                end=mention.end,
+                evidence=mention.text,
+                mentions=[mention],
+                rule=candidate.rule,
+            )
+        elif all(m.start != mention.start or m.end != mention.end for m in programme.mentions):
+            programme.mentions.append(mention)
+    for programme in by_key.values():
+        _add_further_mentions(view, masked, programme)
+    return list(by_key.values())
+
+
+def _add_further_mentions(view: TextView, masked: str, programme: Programme) -> None:
+    """Every other place the text writes the programme's name the way it was found, once each.
+
+    A quoted name is looked for in quotes only: bare, 青岛制造 is also the start of 青岛制造业.
+    """
+    form = view.norm[programme.start : programme.end]
+    taken = [(m.start, m.end) for m in programme.mentions]
+    position = masked.find(form) if form else -1
+    while position >= 0:
+        end = position + len(form)
+        if all(end <= s or position >= e for s, e in taken):
+            taken.append((position, end))
+            programme.mentions.append(Mention(start=position, end=end, text=view.text[position:end]))
+        position = masked.find(form, end)
+    programme.mentions.sort(key=lambda m: m.start)
+
+
+def _display_name(view: TextView, candidate: _Candidate, masked: str) -> str:
+    """The name as written (traditional stays traditional) when it is a plain span of the text."""
+    span = masked[candidate.start : candidate.end]
+    if _QUOTES_RE.sub("", span) == _QUOTES_RE.sub("", candidate.name):
+        return view.text[candidate.start : candidate.end]
+    return candidate.name

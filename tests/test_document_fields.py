@@ -1,0 +1,275 @@
+"""Document fields: title, published, jurisdiction (with GB/T 2260 code) and type."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.extract.context import DocumentContext
+from pipeline.extract.document_fields import extract_document_fields, parse_date, places
+from pipeline.textview import TextView
+
+# (id, text, title, published, jurisdiction, code, doc_type)
+GOLDEN = [
+    (
+        "news-behind-breadcrumb",
+        "您当前所在位置:首页>>新闻\n烟台推进质量强市建设\n2024-03-05 10:20 来源:烟台日报\n"
+        "本报讯(记者 王明)近日,烟台市出台质量强市实施方案。",
+        "烟台推进质量强市建设",
+        date(2024, 3, 5),
+        "烟台市",
+        "370600",
+        "news",
+    ),
+    (
+        "notice-with-salutation",
+        "各县(区)人民政府,市政府各部门:\n《济南市质量提升行动方案(2024-2026年)》已经市政府同意,"
+        "现印发给你们,请认真贯彻执行。\n济南市人民政府办公厅\n2024年5月6日\n济南市质量提升行动方案\n"
+        "(2024-2026年)\n为推动高质量发展,制定本方案。",
+        "济南市质量提升行动方案(2024-2026年)",
+        date(2024, 5, 6),
+        "济南市",
+        "370100",
+        "policy",
+    ),
+    (
+        "issuer-line-joined",
+        "中共湖北省委 湖北省人民政府\n关于加快建设质量强省的实施意见\n(2023年6月1日)\n"
+        "为加快建设质量强省,提出如下实施意见。",
+        "中共湖北省委 湖北省人民政府关于加快建设质量强省的实施意见",
+        date(2023, 6, 1),
+        "湖北省",
+        "420000",
+        "policy",
+    ),
+    (
+        "central-reprint-in-provincial-paper",
+        "国内统一刊号:CN64-0001 宁夏日报报业集团出版\n中共中央 国务院印发《质量强国建设纲要》\n"
+        "为统筹推进质量强国建设,全面提高我国质量总体水平,制定本纲要。",
+        "中共中央 国务院印发《质量强国建设纲要》",
+        None,
+        "全国",
+        "100000",
+        "policy",
+    ),
+    (
+        "work-report",
+        "政府工作报告\n——2025年1月15日在武汉市第十五届人民代表大会第五次会议上\n各位代表:\n"
+        "现在,我代表市人民政府向大会报告工作。",
+        "政府工作报告",
+        date(2025, 1, 15),
+        "武汉市",
+        "420100",
+        "report",
+    ),
+    (
+        "news-about-a-report",
+        "发力“三个新”,武汉确保开好局\nChang Jiang Ri Bao·2025-01-16 08:00\n"
+        "政府工作报告提出,2025年主要预期目标是:地区生产总值增长5.5%左右。",
+        "发力“三个新”,武汉确保开好局",
+        date(2025, 1, 16),
+        "武汉市",
+        "420100",
+        "news",
+    ),
+    (
+        "city-named-with-its-province",
+        "中国质量新闻网\n以更大力度实施质量强市战略,推动山东青岛高质量发展\n"
+        "2021-02-20 17:26:16 中国质量新闻网\n中国质量新闻网讯(记者 朱文达)2月20日,质量工作会议召开。",
+        "以更大力度实施质量强市战略,推动山东青岛高质量发展",
+        date(2021, 2, 20),
+        "青岛市",
+        "370200",
+        "news",
+    ),
+    (
+        "kicker-and-national-framing",
+        "三部门发文:\n力争到2027年我国制造业质量水平显著提升\n"
+        "新华社北京12月20日电 记者从工业和信息化部获悉。",
+        "力争到2027年我国制造业质量水平显著提升",
+        None,
+        "全国",
+        "100000",
+        "news",
+    ),
+    (
+        "national-framing-yields-to-a-place",
+        "我国首个质量强国标杆城市花落青岛\n本报讯(记者 王明)近日,青岛获批创建质量强国标杆城市。",
+        "我国首个质量强国标杆城市花落青岛",
+        None,
+        "青岛市",
+        "370200",
+        "news",
+    ),
+    (
+        "headline-ending-like-a-site-name",
+        "长城网\n织密食品安全监管网\n本报讯(记者 王明)近日,石家庄市加强食品安全监管。",
+        "织密食品安全监管网",
+        None,
+        "石家庄市",
+        "130100",
+        "news",
+    ),
+    (
+        "bullet-and-spaced-label",
+        "• 烟台市人民政府关于贯彻落实《质量强国建设纲要》的实施意见\n    发布时间 :2023-09-12\n"
+        "为贯彻落实部署要求,提出如下实施意见 。",
+        "烟台市人民政府关于贯彻落实《质量强国建设纲要》的实施意见",
+        date(2023, 9, 12),
+        "烟台市",
+        "370600",
+        "policy",
+    ),
+    (
+        "byline-is-not-a-title",
+        "科技日报记者 宋迎迎\n12月2日,青岛市政府新闻办召开新闻发布会,介绍主要成就。",
+        None,
+        None,
+        "青岛市",
+        "370200",
+        "news",
+    ),
+    (
+        "county-level-issuer",
+        "临海市人民政府关于加快建设质量强市的实施意见\n发布时间:2024-03-15\n"
+        "为贯彻落实《浙江省质量强省建设实施意见》,结合我市实际,提出如下实施意见。",
+        "临海市人民政府关于加快建设质量强市的实施意见",
+        date(2024, 3, 15),
+        "临海市",
+        None,
+        "policy",
+    ),
+    (
+        "portal-metadata-table",
+        "索 引 号:11370200004609537Q/2023-00123\n主题分类:市场监管\n发文机关:青岛市人民政府\n"
+        "成文日期:2023-09-08\n标  题:青岛市人民政府关于贯彻落实《质量强国建设纲要》的实施意见\n"
+        "发文字号:青政发〔2023〕15号\n发布日期:2023-09-12\n各区、市人民政府:\n现提出如下实施意见。",
+        "青岛市人民政府关于贯彻落实《质量强国建设纲要》的实施意见",
+        date(2023, 9, 12),
+        "青岛市",
+        "370200",
+        "policy",
+    ),
+    (
+        "signed-date-without-publication-line",
+        "成文日期:2023-09-08\n青岛市人民政府关于加快质量强市建设的实施意见\n现提出如下实施意见。",
+        "青岛市人民政府关于加快质量强市建设的实施意见",
+        date(2023, 9, 8),
+        "青岛市",
+        "370200",
+        "policy",
+    ),
+    (
+        "county-level-bureau",
+        "临海市市场监督管理局关于开展质量提升行动的通知\n各镇(街道):\n现将有关事项通知如下。",
+        "临海市市场监督管理局关于开展质量提升行动的通知",
+        None,
+        "临海市",
+        None,
+        "policy",
+    ),
+    (
+        "county-level-work-report",
+        "2025年临海市政府工作报告\n各位代表:\n现在,我代表市人民政府向大会报告工作。",
+        "2025年临海市政府工作报告",
+        None,
+        "临海市",
+        None,
+        "report",
+    ),
+    (
+        "headline-about-an-issuing",
+        "我省印发质量强省建设行动方案\n近日,省政府印发《广东省质量强省建设行动方案》,明确了重点任务。",
+        "我省印发质量强省建设行动方案",
+        None,
+        "广东省",
+        "440000",
+        "news",
+    ),
+    (
+        "report-excerpt-without-title-word",
+        "主要预期目标是:全市生产总值增长5.5%左右,居民收入增长与经济增长同步。\n对山东、对青岛工作的重要指示要求。",
+        None,
+        None,
+        "青岛市",
+        "370200",
+        "report",
+    ),
+    (
+        "report-excerpt-opening-mid-paragraph",
+        "政府自身建设需要进一步加强,等等。\n三、2025年重点工作\n主要预期目标是:青岛全市生产总值增长5%左右。",
+        "三、2025年重点工作",
+        None,
+        "青岛市",
+        "370200",
+        "report",
+    ),
+    (
+        "whole-report-opening-with-salutation",
+        "各位代表:\n现在,我代表国务院,向大会报告政府工作,请予审议。\n一、2024年工作回顾\n过去一年,我国发展历程很不平凡。",
+        None,
+        None,
+        "全国",
+        "100000",
+        "report",
+    ),
+    (
+        "policy-opening-mid-paragraph-has-no-title",
+        "近日,省委、省政府印发《山东省质量强省建设纲要》。\n一、总体要求\n为统筹推进质量强省建设,制定本纲要。",
+        None,
+        None,
+        "山东省",
+        "370000",
+        "policy",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "published", "jurisdiction", "code", "doc_type"),
+    [pytest.param(*row[1:], id=row[0]) for row in GOLDEN],
+)
+def test_document_fields(
+    text: str, title: str | None, published: date | None, jurisdiction: str, code: str | None, doc_type: str
+) -> None:
+    fields = extract_document_fields(TextView.from_text(text), DocumentContext())
+    assert (
+        fields.title,
+        fields.published,
+        fields.jurisdiction,
+        fields.jurisdiction_code,
+        fields.doc_type,
+    ) == (
+        title,
+        published,
+        jurisdiction,
+        code,
+        doc_type,
+    )
+
+
+def test_reader_hints_win() -> None:
+    hints = DocumentContext(title="给定标题", doc_type="news")
+    fields = extract_document_fields(TextView.from_text("青岛市人民政府关于…的意见\n提出如下意见。"), hints)
+    assert fields.title == "给定标题" and fields.doc_type == "news" and fields.jurisdiction == "青岛市"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("二〇二六年一月二十日", date(2026, 1, 20)), ("2023-09-12", date(2023, 9, 12)), ("7月19日", None)],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_places_cover_every_province_and_prefecture() -> None:
+    rows = places()
+    by_name = {p.name: p for p in rows}
+    provinces = [p for p in rows if p.level == "province"]
+    prefectures = [p for p in rows if p.level == "prefecture"]
+    assert len(provinces) == 34 and len(prefectures) == 333
+    assert len({p.code for p in rows}) == len(rows)
+    for prefecture in prefectures:
+        assert prefecture.code[:2] == by_name[prefecture.parent or ""].code[:2], prefecture.name
+    assert by_name["全国"].code == "100000"
