@@ -210,8 +210,13 @@ def _walk(directory: Path) -> Iterator[Path | RawDocument]:
         try:
             if entry.is_dir(follow_symlinks=False):
                 yield from _walk(path)
-            elif entry.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            elif entry.is_file():
                 yield path
+            else:
+                message = f"{path} is not a regular file (a dangling link, a device or a pipe)"
+                yield RawDocument(path.name, str(path), error=ReadError("unreadable_file", message))
         except OSError as exc:  # vanished or unreadable between listing and use
             yield _unreadable(path, exc, "inspect")
 
