@@ -37,6 +37,7 @@ MAX_BYTES_PER_CHAR = 4
 # Most CJK text decodes with a chaos ratio near zero; binary junk does not.
 _MAX_CHAOS = 0.3
 _MIN_PRINTABLE_SHARE = 0.9
+_MAX_DAMAGED_SHARE = 0.01
 # Text is UTF-8 with GBK fragments pasted in when valid multi-byte UTF-8 characters are at least
 # as many as invalid bytes: GBK bytes read as UTF-8 form a valid character only about once in
 # ten, so pure GBK text is far below this.
@@ -153,16 +154,21 @@ def decode_bytes(data: bytes) -> str:
 
 def _detect_and_decode(data: bytes) -> str:
     best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
-    if best is None or best.chaos > _MAX_CHAOS:
-        raise DecodeError(
-            f"bytes decode in none of the supported encodings ({', '.join(CANDIDATE_ENCODINGS)})"
-        )
-    return str(best)
+    if best is not None and best.chaos <= _MAX_CHAOS:
+        return str(best)
+    # GB18030 with a few damaged bytes (a truncated character, a stray byte from a bad copy)
+    # defeats detection; a handful of replacement characters is better than losing the page.
+    damaged = data.decode("gb18030", "replace")
+    if damaged.count("\ufffd") <= len(damaged) * _MAX_DAMAGED_SHARE and _cjk_share(damaged) > 0.5:
+        return damaged
+    raise DecodeError(
+        f"bytes decode in none of the supported encodings ({', '.join(CANDIDATE_ENCODINGS)})"
+    )
 
 
 def detect_encoding(head: bytes) -> str | None:
     """The encoding of a file from its first bytes (UTF-8 wins when they are UTF-8); None when
-    the head is binary or in no supported encoding."""
+    the head is binary."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith(_UTF16_32_BOMS):
@@ -176,7 +182,8 @@ def detect_encoding(head: bytes) -> str | None:
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(head, cp_isolation=CANDIDATE_ENCODINGS).best()
-    return best.encoding if best is not None and best.chaos <= _MAX_CHAOS else None
+    # Undecided (lines in several encodings): UTF-8, and each line that is not is detected alone.
+    return best.encoding if best is not None and best.chaos <= _MAX_CHAOS else "utf-8"
 
 
 def _parse_iso_date(value: object) -> date | None:
