@@ -29,6 +29,11 @@ from schemas import ErrorRecord
 CHUNK_DOCUMENTS = 16
 CHUNK_CHARACTERS = 200_000
 IN_FLIGHT_PER_WORKER = 2
+# spaCy keeps every string it has seen. The words of the first documents stay (a corpus's
+# common words, each created once: creating a lexeme costs more than segmenting the word) until
+# the vocabulary holds this many; after that, the new strings of each document are freed with it
+# (a memory zone), so memory stays flat however many documents follow.
+VOCABULARY_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,11 @@ def outcome_of(nlp: Language, raw: RawDocument) -> Outcome:
     from pipeline.write import record_json
 
     characters = len(raw.text) if raw.text else 0
-    # Strings a document adds to the vocabulary are freed with it: without the zone the
-    # StringStore grows with every new word of the corpus.
-    with nlp.memory_zone():
+    if len(nlp.vocab) < VOCABULARY_LIMIT:
         record = process_raw(nlp, raw)
+    else:
+        with nlp.memory_zone():
+            record = process_raw(nlp, raw)
     if isinstance(record, ErrorRecord):
         return Outcome(
             record_json(record), record.doc, record.source, record.error, record.message, 0, characters
