@@ -66,23 +66,37 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     return summary.characters
 
 
+def _current_rss_mb() -> float:
+    """Resident memory now (Linux /proc), or the high-water mark elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure_rss(directory: Path) -> None:
-    """Child process: peak RSS (MB) after loading the pipeline and after a run over ``directory``."""
+    """Child process: resident memory (MB) with the pipeline loaded, after a run over
+    ``directory``, and the high-water mark of the whole process."""
     import pipeline
     from pipeline.segment import load_user_dictionary
 
     nlp = pipeline.load()
     load_user_dictionary()
-    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    loaded = _current_rss_mb()
     with tempfile.TemporaryDirectory() as scratch:
         extract_directory(directory, Path(scratch) / "out.jsonl", 1, nlp)
+    after = _current_rss_mb()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{loaded:.1f} {peak:.1f}")
+    print(f"{loaded:.1f} {after:.1f} {peak:.1f}")
 
 
 def stage_times(texts: list[str]) -> dict[str, float]:
     """Seconds spent per stage over ``texts``, in one process."""
     import pipeline
+    from pipeline.batch import vocabulary_scope
     from pipeline.clean import clean_text
     from pipeline.validate import build_document
     from pipeline.write import record_json
@@ -95,7 +109,7 @@ def stage_times(texts: list[str]) -> dict[str, float]:
         started = time.perf_counter()
         body = clean_text(text)
         times["clean"] += time.perf_counter() - started
-        with nlp.memory_zone():
+        with vocabulary_scope(nlp):
             started = time.perf_counter()
             doc = nlp.make_doc(body)
             times["tokenizer (view + scan + jieba + Doc)"] += time.perf_counter() - started
@@ -170,7 +184,7 @@ def main() -> None:
         for stage, seconds in sorted(times.items(), key=lambda item: -item[1]):
             print(f"  {stage:<46} {seconds:6.3f} s  {100 * seconds / total:5.1f} %")
 
-        print("peak memory (RSS high-water, fresh process, 1 worker):")
+        print("memory (RSS, a fresh process per size, 1 worker):")
         for label, directory in (("1 MB", scratch / "small"), (f"{args.megabytes:g} MB", scratch / "large")):
             child = subprocess.run(
                 [sys.executable, __file__, "--rss", str(directory)],
@@ -178,8 +192,11 @@ def main() -> None:
                 text=True,
                 check=True,
             )
-            loaded, peak = child.stdout.split()
-            print(f"  {label:<8} input: {float(peak):7.1f} MB  (pipeline loaded: {float(loaded):.1f} MB)")
+            loaded, after, peak = map(float, child.stdout.split())
+            print(
+                f"  {label:<8} input: high-water {peak:7.1f} MB; resident with the pipeline loaded "
+                f"{loaded:.1f} MB, after the run {after:.1f} MB"
+            )
 
 
 if __name__ == "__main__":

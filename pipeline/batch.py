@@ -17,6 +17,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -30,9 +31,9 @@ CHUNK_DOCUMENTS = 16
 CHUNK_CHARACTERS = 200_000
 IN_FLIGHT_PER_WORKER = 2
 # spaCy keeps every string it has seen. The words of the first documents stay (a corpus's
-# common words, each created once: creating a lexeme costs more than segmenting the word) until
-# the vocabulary holds this many; after that, the new strings of each document are freed with it
-# (a memory zone), so memory stays flat however many documents follow.
+# common words, each created once: creating a lexeme costs more than segmenting the word)
+# until the string store holds this many; after that, each document's new strings are freed
+# with it (a memory zone), so memory stays flat however many documents follow.
 VOCABULARY_LIMIT = 100_000
 
 
@@ -71,17 +72,20 @@ class BatchSummary:
             self.errors[outcome.error] += 1
 
 
+def vocabulary_scope(nlp: Language) -> AbstractContextManager[object]:
+    """Where one document's strings live: the vocabulary while it is under the limit, else a
+    memory zone freed after the document (nothing made in it may be used afterwards)."""
+    return nullcontext() if len(nlp.vocab.strings) < VOCABULARY_LIMIT else nlp.memory_zone()
+
+
 def outcome_of(nlp: Language, raw: RawDocument) -> Outcome:
     """Process one document into its output line; never raises."""
     from pipeline.run import process_raw
     from pipeline.write import record_json
 
     characters = len(raw.text) if raw.text else 0
-    if len(nlp.vocab) < VOCABULARY_LIMIT:
+    with vocabulary_scope(nlp):
         record = process_raw(nlp, raw)
-    else:
-        with nlp.memory_zone():
-            record = process_raw(nlp, raw)
     if isinstance(record, ErrorRecord):
         return Outcome(
             record_json(record), record.doc, record.source, record.error, record.message, 0, characters

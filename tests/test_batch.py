@@ -232,3 +232,28 @@ def test_chunks_are_bounded_by_documents_and_characters() -> None:
     assert [d for chunk in chunks for d in chunk] == documents
     assert all(len(chunk) <= 16 for chunk in chunks)
     assert [len(c) for c in chunks] == [4, 16, 16, 4]  # the long fourth document closes the first
+
+
+def test_vocabulary_stops_growing_at_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    import pipeline
+    from pipeline import batch
+
+    nlp = pipeline.load()
+    monkeypatch.setattr(batch, "VOCABULARY_LIMIT", len(nlp.vocab.strings) + 50)
+    rng = random.Random(7)
+    hanzi = "质量强市建设制造业竞争力指数企业培育新增专精特新标准品牌认证计量检测"
+
+    def novel_document(i: int) -> RawDocument:
+        words = ["".join(rng.choices(hanzi, k=rng.randint(2, 6))) for _ in range(60)]
+        return RawDocument(f"d{i}", "s", text=f"到2025年,{'、'.join(words)}达到{i}家。")
+
+    sizes = []
+    for i in range(30):
+        outcome = batch.outcome_of(nlp, novel_document(i))
+        assert outcome.error is None
+        sizes.append(len(nlp.vocab.strings))
+    # Once over the limit, each document's new words are freed with it.
+    over = [i for i, size in enumerate(sizes) if size >= batch.VOCABULARY_LIMIT]
+    assert over and len(set(sizes[over[0] :])) == 1
