@@ -73,11 +73,15 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     return first[0]
 
 
-def _current_rss_mb() -> float:
-    """Resident memory now (Linux /proc), or the high-water mark elsewhere."""
+def _memory_mb(field: str) -> float:
+    """``VmRSS`` (resident now) or ``VmHWM`` (high-water) of this process, from Linux /proc.
+
+    Not ``getrusage``: Linux carries ``ru_maxrss`` across exec, so a child started from this
+    (large) benchmark process would report the parent's high-water mark.
+    """
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -92,12 +96,10 @@ def measure_rss(directory: Path) -> None:
 
     nlp = pipeline.load()
     load_user_dictionary()
-    loaded = _current_rss_mb()
+    loaded = _memory_mb("VmRSS")
     with tempfile.TemporaryDirectory() as scratch:
         extract_directory(directory, Path(scratch) / "out.jsonl", 1, nlp)
-    after = _current_rss_mb()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{loaded:.1f} {after:.1f} {peak:.1f}")
+    print(f"{loaded:.1f} {_memory_mb('VmRSS'):.1f} {_memory_mb('VmHWM'):.1f}")
 
 
 def stage_times(texts: list[str]) -> dict[str, float]:

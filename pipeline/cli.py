@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -213,6 +214,10 @@ def extract(
     try:
         with _Progress(enabled=not quiet and err_console.is_terminal) as progress:
             summary = run_batch(outcomes, _line_writer(handle), on_outcome=progress.update, summary=summary)
+    except BrokenPipeError:
+        # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
     finally:
         if handle is not sys.stdout:
             handle.close()

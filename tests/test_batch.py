@@ -257,3 +257,12 @@ def test_vocabulary_stops_growing_at_its_limit(monkeypatch: pytest.MonkeyPatch) 
     # Once over the limit, each document's new words are freed with it.
     over = [i for i, size in enumerate(sizes) if size >= batch.VOCABULARY_LIMIT]
     assert over and len(set(sizes[over[0] :])) == 1
+
+
+def test_jsonl_on_standard_input_goes_to_standard_output() -> None:
+    dump = "\n".join([json.dumps({"id": "n1", "text": NEWS}, ensure_ascii=False), "[1, 2]"]) + "\n"
+    result = runner.invoke(app, ["extract", "-", "-q"], input=dump.encode("utf-8"))
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["doc"], _status(r)) for r in records] == [("n1", "ok"), ("<stdin>:2", "malformed_jsonl")]
+    assert "expected a JSON object, got list" in records[1]["message"]
