@@ -24,3 +24,10 @@ def test_very_long_line_without_punctuation_is_kept_whole() -> None:
 
 def test_only_furniture_leaves_nothing() -> None:
     assert clean_text("首页\n分享到:\n打印本页\n") == ""
+
+
+def test_html_fragment_from_a_dump_has_main_text() -> None:
+    from pipeline.clean import html_main_text
+
+    page = html_main_text("<p>" + STORY + "</p>")
+    assert page.text == STORY
