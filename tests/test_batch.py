@@ -266,3 +266,26 @@ def test_jsonl_on_standard_input_goes_to_standard_output() -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["doc"], _status(r)) for r in records] == [("n1", "ok"), ("<stdin>:2", "malformed_jsonl")]
     assert "expected a JSON object, got list" in records[1]["message"]
+
+
+class _KillsTheWorker:
+    """Unpickling this in a worker process ends that process at once, as a native crash would."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (os._exit, (3,))
+
+
+def test_a_document_that_kills_its_worker_is_recorded_and_the_rest_survive() -> None:
+    from pipeline.batch import process_documents
+
+    documents = [
+        RawDocument("before", "s", text=GOOD),
+        RawDocument("deadly", "s", text=GOOD, title=_KillsTheWorker()),  # type: ignore[arg-type]
+        RawDocument("after", "s", text=NEWS),
+    ]
+    outcomes = list(process_documents(documents, workers=2))
+    assert [(o.doc, o.error) for o in outcomes] == [
+        ("before", None),
+        ("deadly", "worker_crashed"),
+        ("after", None),
+    ]
