@@ -7,13 +7,15 @@ actually found and their offsets exercised.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.util import get_words_and_spaces
 
 import pipeline
-from pipeline.read import RawDocument
+from pipeline.read import RawDocument, read_documents
 from pipeline.run import process_raw
 from pipeline.segment import candidate_pattern, is_candidate, words_and_spaces
 from pipeline.textview import MAX_SENTENCE_CHARS, matching_form, split_sentences
@@ -138,3 +140,17 @@ def test_cue_scan_agrees_with_the_one_pattern_form(text: str) -> None:
 @given(words=st.lists(st.sampled_from(["制造业", "92", " ", "  ", "\n", " \n", "。", "a"]), max_size=30))
 def test_words_and_spaces_matches_spacy(words: list[str]) -> None:
     assert words_and_spaces(words) == get_words_and_spaces(words, "".join(words))
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=st.binary(max_size=2000) | policy_text.map(lambda t: t.encode("gb18030", "replace")),
+    suffix=st.sampled_from([".txt", ".html", ".jsonl"]),
+)
+def test_reading_any_bytes_never_raises(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(data)
+    for document in read_documents([str(path)], max_chars=1000):
+        assert (document.text is None) != (document.error is None)
+        if document.text is not None:
+            assert 0 < len(document.text) <= 1000 and document.text.strip()
