@@ -207,7 +207,12 @@ def extract(
         _usage_error(str(exc))
     nlp = _load_nlp(model, segment) if workers == 1 else None
     documents = read_documents(
-        paths, text_field=text_field, id_field=id_field, max_chars=max_chars, skip=done.take if done else None
+        paths,
+        text_field=text_field,
+        id_field=id_field,
+        max_chars=max_chars,
+        skip=done.take if done else None,
+        exclude=output if to_file else None,
     )
     outcomes = process_documents(documents, workers=workers, model=model, segment=segment, nlp=nlp)
     summary = BatchSummary()

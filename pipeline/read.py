@@ -249,14 +249,19 @@ def read_documents(
     id_field: str = "id",
     max_chars: int = DEFAULT_MAX_CHARS,
     skip: Callable[[tuple[str, str]], bool] | None = None,
+    exclude: Path | None = None,
 ) -> Iterator[RawDocument]:
     """Every document under ``paths``, lazily; errors become documents with ``error`` set.
 
     ``skip(key)`` leaves out documents already done (``--resume``); a text or HTML file it skips
-    is not even read.
+    is not even read. ``exclude`` is the output file: written inside an input directory, it
+    would otherwise be read back as input while it grows.
     """
     options = _Options(text_field, id_field, max_chars)
+    excluded = os.path.abspath(exclude) if exclude is not None else None
     for item in iter_paths(paths):
+        if isinstance(item, Path) and excluded is not None and os.path.abspath(item) == excluded:
+            continue
         if isinstance(item, RawDocument):
             documents: Iterable[RawDocument] = (item,)
         elif item is None:

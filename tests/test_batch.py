@@ -289,3 +289,12 @@ def test_a_document_that_kills_its_worker_is_recorded_and_the_rest_survive() -> 
         ("deadly", "worker_crashed"),
         ("after", None),
     ]
+
+
+def test_output_inside_an_input_directory_is_not_read_back(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "records.jsonl"
+    assert runner.invoke(app, ["extract", str(tmp_path), "-o", str(out), "-q"]).exit_code == 0
+    assert [r["doc"] for r in _records(out)] == ["a.txt"]
+    result = runner.invoke(app, ["extract", str(tmp_path), "-o", str(out), "--resume", "-q"])
+    assert result.exit_code == 0 and [r["doc"] for r in _records(out)] == ["a.txt"]
