@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO
 
@@ -198,14 +199,17 @@ def extract(
 
     _check_extract_usage(paths, output, resume, force, model, segment)
     to_file = output is not None and str(output) != "-"
+    # Loaded before the output is touched: a pipeline that fails to load leaves it as it was.
+    nlp = _load_nlp(model, segment) if workers == 1 else None
     done = DoneDocuments()
     try:
-        if to_file and resume:
+        if output is not None and to_file and resume:
             done = resume_output(output)
-        handle = open_output(output, resume=resume, force=force) if to_file else sys.stdout
+        handle = (
+            open_output(output, resume=resume, force=force) if output is not None and to_file else sys.stdout
+        )
     except OutputError as exc:
         _usage_error(str(exc))
-    nlp = _load_nlp(model, segment) if workers == 1 else None
     documents = read_documents(
         paths,
         text_field=text_field,
@@ -234,7 +238,7 @@ def extract(
     raise typer.Exit(1 if summary.error_count else 0)
 
 
-def _line_writer(handle: TextIO) -> Any:
+def _line_writer(handle: TextIO) -> Callable[[str], None]:
     from pipeline.write import JsonlWriter
 
     return JsonlWriter(handle).write_line
