@@ -139,7 +139,9 @@ def _print_batch_summary(summary: Any, output: Path | None) -> None:
     )
     if summary.interrupted:
         hint = f"; rerun with --resume -o {output} to continue" if output is not None else ""
-        err_console.print(f"[yellow]interrupted[/yellow]: every line written is complete{hint}")
+        err_console.print(
+            f"[yellow]interrupted[/yellow]: every line written is complete{hint}", soft_wrap=True
+        )
 
 
 @app.command()
