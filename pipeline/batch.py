@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -78,14 +79,46 @@ def vocabulary_scope(nlp: Language) -> AbstractContextManager[object]:
     return nullcontext() if len(nlp.vocab.strings) < VOCABULARY_LIMIT else nlp.memory_zone()
 
 
-def outcome_of(nlp: Language, raw: RawDocument) -> Outcome:
-    """Process one document into its output line; never raises."""
+class DocumentTimeout(BaseException):
+    """Raised by the alarm inside a document that runs too long. Not an ``Exception``: it must
+    pass through the stages' own error handling to be reported as a timeout."""
+
+
+def _raise_timeout(signum: int, frame: object) -> None:
+    raise DocumentTimeout
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (a SIGALRM timer: Unix, main thread only; elsewhere,
+    or with no limit, the block runs unbounded). The regex engine and jieba are interruptible."""
+    usable = (
+        seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) -> Outcome:
+    """Process one document into its output line; never raises (but for Ctrl-C)."""
     from pipeline.run import process_raw
     from pipeline.write import record_json
 
     characters = len(raw.text) if raw.text else 0
-    with vocabulary_scope(nlp):
-        record = process_raw(nlp, raw)
+    try:
+        with time_limit(timeout), vocabulary_scope(nlp):
+            record = process_raw(nlp, raw)
+    except DocumentTimeout:
+        message = f"extraction took longer than --timeout {timeout:g} s; the document was skipped"
+        record = ErrorRecord(doc=raw.doc, source=raw.source, error="timeout", message=message)
     if isinstance(record, ErrorRecord):
         return Outcome(
             record_json(record), record.doc, record.source, record.error, record.message, 0, characters
@@ -104,11 +137,13 @@ def crashed_outcome(raw: RawDocument) -> Outcome:
 
 
 _worker_nlp: Language | None = None
+_worker_timeout: float | None = None
 
 
-def _init_worker(model: str | None, segment: str) -> None:
+def _init_worker(model: str | None, segment: str, timeout: float | None) -> None:
     """Pool initializer: load the pipeline once per worker; Ctrl-C is the parent's to handle."""
-    global _worker_nlp
+    global _worker_nlp, _worker_timeout
+    _worker_timeout = timeout
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import pipeline
     from pipeline.segment import load_user_dictionary
@@ -119,7 +154,7 @@ def _init_worker(model: str | None, segment: str) -> None:
 
 def _process_chunk(chunk: list[RawDocument]) -> list[Outcome]:
     assert _worker_nlp is not None, "worker not initialised"
-    return [outcome_of(_worker_nlp, raw) for raw in chunk]
+    return [outcome_of(_worker_nlp, raw, _worker_timeout) for raw in chunk]
 
 
 def chunked(documents: Iterable[RawDocument]) -> Iterator[list[RawDocument]]:
@@ -146,8 +181,8 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
 
 class _Pool:
-    def __init__(self, workers: int, model: str | None, segment: str) -> None:
-        self.workers, self.model, self.segment = workers, model, segment
+    def __init__(self, workers: int, model: str | None, segment: str, timeout: float | None) -> None:
+        self.workers, self.model, self.segment, self.timeout = workers, model, segment, timeout
         self.executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
@@ -155,7 +190,7 @@ class _Pool:
             max_workers=self.workers,
             mp_context=_start_method(),
             initializer=_init_worker,
-            initargs=(self.model, self.segment),
+            initargs=(self.model, self.segment, self.timeout),
         )
 
     def submit(self, chunk: list[RawDocument]) -> Future[list[Outcome]]:
@@ -170,9 +205,9 @@ class _Pool:
 
 
 def _pooled(
-    documents: Iterable[RawDocument], workers: int, model: str | None, segment: str
+    documents: Iterable[RawDocument], workers: int, model: str | None, segment: str, timeout: float | None
 ) -> Iterator[Outcome]:
-    pool = _Pool(workers, model, segment)
+    pool = _Pool(workers, model, segment, timeout)
     in_flight: deque[tuple[list[RawDocument], Future[list[Outcome]]]] = deque()
     chunks = chunked(documents)
     limit = IN_FLIGHT_PER_WORKER * workers
@@ -192,7 +227,7 @@ def _pooled(
             except BrokenProcessPool:
                 # Every pending chunk died with the pool and the culprit is unknown: redo them
                 # one document at a time, alone in the pool, so a crash names its document.
-                suspects = [raw for raw in chunk] + [raw for held, _ in in_flight for raw in held]
+                suspects = list(chunk) + [raw for held, _ in in_flight for raw in held]
                 in_flight.clear()
                 pool.restart()
                 yield from _one_at_a_time(pool, suspects)
@@ -220,18 +255,20 @@ def process_documents(
     model: str | None = None,
     segment: str = "candidates",
     nlp: Language | None = None,
+    timeout: float | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes in input order, one per document; ``nlp`` (or a pipeline loaded here) serves when
-    ``workers`` is 1."""
+    ``workers`` is 1. A document running longer than ``timeout`` seconds becomes a ``timeout``
+    error record."""
     if workers > 1:
-        yield from _pooled(documents, workers, model, segment)
+        yield from _pooled(documents, workers, model, segment, timeout)
         return
     if nlp is None:
         import pipeline
 
         nlp = pipeline.load(model=model, segment=segment)
     for raw in documents:
-        yield outcome_of(nlp, raw)
+        yield outcome_of(nlp, raw, timeout)
 
 
 def run_batch(

@@ -184,6 +184,12 @@ def extract(
         ),
     ] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing --output file.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0, help="Seconds one document may take before it becomes a timeout error record; 0: no limit."
+        ),
+    ] = 300.0,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress display and no summary on standard error.")
     ] = False,
@@ -220,7 +226,9 @@ def extract(
         skip=done.take if done else None,
         exclude=output if to_file else None,
     )
-    outcomes = process_documents(documents, workers=workers, model=model, segment=segment, nlp=nlp)
+    outcomes = process_documents(
+        documents, workers=workers, model=model, segment=segment, nlp=nlp, timeout=timeout or None
+    )
     summary = BatchSummary()
     try:
         with _Progress(enabled=not quiet and err_console.is_terminal) as progress:

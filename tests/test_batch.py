@@ -298,3 +298,27 @@ def test_output_inside_an_input_directory_is_not_read_back(tmp_path: Path) -> No
     assert [r["doc"] for r in _records(out)] == ["a.txt"]
     result = runner.invoke(app, ["extract", str(tmp_path), "-o", str(out), "--resume", "-q"])
     assert result.exit_code == 0 and [r["doc"] for r in _records(out)] == ["a.txt"]
+
+
+def test_a_document_that_runs_too_long_becomes_a_timeout_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline
+    from pipeline import run
+    from pipeline.batch import process_documents
+
+    real_clean = run.clean_text
+
+    def clean_or_hang(text: str) -> str:
+        if "死循环" in text:
+            while True:  # an extractor stuck in a loop, as a bad pattern can be
+                pass
+        return real_clean(text)
+
+    monkeypatch.setattr(run, "clean_text", clean_or_hang)
+    documents = [
+        RawDocument("before", "s", text=GOOD),
+        RawDocument("stuck", "s", text="死循环" + GOOD),
+        RawDocument("after", "s", text=NEWS),
+    ]
+    outcomes = list(process_documents(documents, nlp=pipeline.load(), timeout=0.5))
+    assert [(o.doc, o.error) for o in outcomes] == [("before", None), ("stuck", "timeout"), ("after", None)]
+    assert "--timeout 0.5 s" in (outcomes[1].message or "")
