@@ -114,7 +114,7 @@ def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) ->
 
     characters = len(raw.text) if raw.text else 0
     try:
-        with time_limit(timeout), vocabulary_scope(nlp):
+        with vocabulary_scope(nlp), time_limit(timeout):
             record = process_raw(nlp, raw)
     except DocumentTimeout:
         message = f"extraction took longer than --timeout {timeout:g} s; the document was skipped"
