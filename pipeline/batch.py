@@ -5,7 +5,8 @@ pool of worker processes, each of which loads the pipeline once (pool initialize
 ``2 × workers`` chunks are in flight, so memory stays flat however large the corpus; results come
 back in input order. A worker that dies (a crash in native code, the out-of-memory killer) does
 not lose documents: the chunks it held are retried one document at a time, and a document that
-kills a worker again becomes a ``worker_crashed`` error record.
+kills a worker again becomes a ``worker_crashed`` error record. A document that runs longer than
+the time limit is interrupted where it runs and becomes a ``timeout`` error record.
 """
 
 from __future__ import annotations
