@@ -19,7 +19,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	@mkdir -p build
-	$(BIN)/zhpolicy extract corpora/samples -o build/demo.jsonl || [ $$? -eq 1 ]
+	$(BIN)/zhpolicy extract corpora/samples -o build/demo.jsonl --force || [ $$? -eq 1 ]
 	$(BIN)/zhpolicy summary build/demo.jsonl
 
 test: $(STAMP)
