@@ -19,16 +19,20 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	@mkdir -p build
-	$(BIN)/zhpolicy extract corpora/samples -o build/demo.jsonl || [ $$? -eq 1 ]
+	$(BIN)/zhpolicy extract corpora/samples -o build/demo.jsonl --force || [ $$? -eq 1 ]
 	$(BIN)/zhpolicy summary build/demo.jsonl
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline schemas tests
-	$(BIN)/ruff format --check -q pipeline schemas tests
+	$(BIN)/ruff check pipeline schemas tests benchmarks
+	$(BIN)/ruff format --check -q pipeline schemas tests benchmarks
 	$(BIN)/python -m pytest -q
 
 evaluate: $(STAMP)
 	$(BIN)/zhpolicy evaluate --gold $(SHARED)/gold/dev.jsonl --corpus $(SHARED)/corpus/dev
+
+# Throughput and peak memory over ../shared/corpus/full repeated to 10 MB (skips without it).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
 
 schema: $(STAMP)
 	$(BIN)/zhpolicy schema

@@ -17,6 +17,7 @@ from pipeline.resources import load_yaml
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TERMINAL_PUNCT = "。！？!?…”」』)）"
 _EXCESS_BLANK_RE = re.compile(r"\n{3,}")
+_PAGE_TAG_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,7 @@ class HtmlContent:
     published: str | None
 
 
-def html_main_text(html: str) -> HtmlContent:
-    """Main text, title and date of an HTML page (trafilatura); ``text`` is None when the page
-    has no main text or cannot be parsed."""
+def _trafilatura(html: str) -> HtmlContent:
     import trafilatura  # imported here: it costs ~0.5 s and only HTML input needs it
 
     try:
@@ -101,3 +100,16 @@ def html_main_text(html: str) -> HtmlContent:
     title = metadata.title if metadata else None
     published = metadata.date if metadata else None
     return HtmlContent(text, title, published)
+
+
+def html_main_text(html: str) -> HtmlContent:
+    """Main text, title and date of an HTML page (trafilatura); ``text`` is None when the page
+    has no main text or cannot be parsed.
+
+    A fragment (no ``<html>``/``<body>``, as article bodies in JSONL dumps come) that yields
+    nothing is tried again inside a page: trafilatura finds no main text in a bare ``<p>``.
+    """
+    content = _trafilatura(html)
+    if content.text is None and not _PAGE_TAG_RE.search(html):
+        content = _trafilatura(f"<html><body><div>{html}</div></body></html>")
+    return content

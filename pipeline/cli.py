@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -41,16 +42,6 @@ def main(
     texts, as one JSON record per document."""
 
 
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None or str(path) == "-":
-        yield sys.stdout
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        yield handle
-
-
 def _load_nlp(model: str | None, segment: str) -> Any:
     import pipeline
 
@@ -59,6 +50,98 @@ def _load_nlp(model: str | None, segment: str) -> Any:
     except ValueError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+
+
+def _usage_error(message: str) -> NoReturn:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _check_extract_usage(
+    paths: list[str], output: Path | None, resume: bool, force: bool, model: str | None, segment: str
+) -> None:
+    """Mistakes in the command line stop the run before it starts (exit 2)."""
+    from pipeline.config import PipelineConfig
+
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    if missing:
+        _usage_error(f"no such file or directory: {', '.join(missing)}")
+    if paths.count("-") > 1:
+        _usage_error("standard input (-) can be given once")
+    to_stdout = output is None or str(output) == "-"
+    if (resume or force) and to_stdout:
+        _usage_error("--resume and --force need an --output file")
+    if resume and force:
+        _usage_error("--resume continues an output, --force overwrites it: give one of them")
+    if output is not None and output.is_dir():
+        _usage_error(f"--output {output} is a directory")
+    try:
+        PipelineConfig(model=model, segment=segment)
+    except ValueError as exc:
+        _usage_error(exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc))
+    if model is not None:
+        import spacy
+
+        if not spacy.util.is_package(model) and not Path(model).exists():
+            _usage_error(f"no installed spaCy pipeline or directory {model!r}")
+
+
+class _Progress:
+    """A live line on standard error (documents/s, characters/s, errors) when it is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=not enabled,
+            transient=True,
+        )
+        self.task = self.progress.add_task("starting", total=None)
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def __enter__(self) -> _Progress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, outcome: Any, summary: Any) -> None:
+        now = time.perf_counter()
+        if now - self.shown < 0.1:  # rich redraws ten times a second; format no more often
+            return
+        self.shown = now
+        elapsed = max(now - self.started, 1e-9)
+        self.progress.update(
+            self.task,
+            description=(
+                f"{summary.documents:,} documents  {summary.documents / elapsed:,.1f} docs/s  "
+                f"{summary.characters / elapsed:,.0f} chars/s  {summary.error_count:,} errors"
+            ),
+        )
+
+
+def _print_batch_summary(summary: Any, output: Path | None) -> None:
+    rate = summary.characters / summary.seconds if summary.seconds else 0.0
+    skipped = f" ({summary.skipped:,} already in {output}, skipped)" if summary.skipped else ""
+    reasons = ", ".join(f"{code} {count:,}" for code, count in summary.errors.most_common())
+    err_console.print(
+        f"{summary.documents:,} documents{skipped}, {summary.targets:,} targets, "
+        f"{summary.error_count:,} errors{f' ({reasons})' if reasons else ''} "
+        f"in {summary.seconds:,.1f} s ({rate:,.0f} characters/s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if summary.interrupted:
+        hint = f"; rerun with --resume -o {output} to continue" if output is not None else ""
+        err_console.print(
+            f"[yellow]interrupted[/yellow]: every line written is complete{hint}", soft_wrap=True
+        )
 
 
 @app.command()
@@ -76,7 +159,7 @@ def extract(
     text_field: Annotated[str, typer.Option(help="JSONL field holding the article text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL field holding the article id.")] = "id",
     max_chars: Annotated[
-        int, typer.Option(help="Documents longer than this become error records.")
+        int, typer.Option(min=1, help="Documents longer than this become error records.")
     ] = 2_000_000,
     model: Annotated[
         str | None,
@@ -91,33 +174,84 @@ def extract(
             help="candidates: jieba only on sentences that can hold a commitment; full: everything."
         ),
     ] = "candidates",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="Worker processes (each loads the pipeline once).")
+    ] = 1,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue an interrupted run: skip documents already in --output, append the rest."
+        ),
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing --output file.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0, help="Seconds one document may take before it becomes a timeout error record; 0: no limit."
+        ),
+    ] = 300.0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress display and no summary on standard error.")
+    ] = False,
 ) -> None:
     """Extract one JSON record per input document: its record, or an error record naming the
-    document and the reason. Exit code 0 when every document succeeded, 1 when some failed."""
+    document and the reason.
+
+    Exit code 0 when every document succeeded, 1 when some failed (their error records are in the
+    output), 2 for usage errors (bad option, no such path, output exists without --resume or
+    --force), 130 when interrupted (every line written is complete: continue with --resume).
+    """
+    from pipeline.batch import BatchSummary, process_documents, run_batch
     from pipeline.read import read_documents
-    from pipeline.run import process_stream
+    from pipeline.write import DoneDocuments, OutputError, open_output, resume_output
+
+    _check_extract_usage(paths, output, resume, force, model, segment)
+    to_file = output is not None and str(output) != "-"
+    # Loaded before the output is touched: a pipeline that fails to load leaves it as it was.
+    nlp = _load_nlp(model, segment) if workers == 1 else None
+    done = DoneDocuments()
+    try:
+        if output is not None and to_file and resume:
+            done = resume_output(output)
+        handle = (
+            open_output(output, resume=resume, force=force) if output is not None and to_file else sys.stdout
+        )
+    except OutputError as exc:
+        _usage_error(str(exc))
+    documents = read_documents(
+        paths,
+        text_field=text_field,
+        id_field=id_field,
+        max_chars=max_chars,
+        skip=done.take if done else None,
+        exclude=output if to_file else None,
+    )
+    outcomes = process_documents(
+        documents, workers=workers, model=model, segment=segment, nlp=nlp, timeout=timeout or None
+    )
+    summary = BatchSummary()
+    try:
+        with _Progress(enabled=not quiet and err_console.is_terminal) as progress:
+            summary = run_batch(outcomes, _line_writer(handle), on_outcome=progress.update, summary=summary)
+    except BrokenPipeError:
+        # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    summary.skipped = done.skipped
+    if not quiet:
+        _print_batch_summary(summary, output if to_file else None)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    raise typer.Exit(1 if summary.error_count else 0)
+
+
+def _line_writer(handle: TextIO) -> Callable[[str], None]:
     from pipeline.write import JsonlWriter
 
-    nlp = _load_nlp(model, segment)
-    counts = {"documents": 0, "targets": 0, "errors": 0}
-    with _output(output) as handle:
-        writer = JsonlWriter(handle)
-        documents = read_documents(paths, text_field=text_field, id_field=id_field, max_chars=max_chars)
-        for record in process_stream(nlp, documents):
-            writer.write(record)
-            counts["documents"] += 1
-            if record.status == "error":
-                counts["errors"] += 1
-                if not quiet:
-                    err_console.print(f"[yellow]{record.doc}[/yellow]: {record.error}: {record.message}")
-            else:
-                counts["targets"] += len(record.targets)
-    if not quiet:
-        err_console.print(
-            f"{counts['documents']} documents, {counts['targets']} targets, {counts['errors']} errors"
-        )
-    raise typer.Exit(1 if counts["errors"] else 0)
+    return JsonlWriter(handle).write_line
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -19,11 +20,10 @@ import jieba
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
 
 from pipeline.resources import load_patterns, resource_path
-from pipeline.textview import TextView
+from pipeline.textview import Sentence, TextView
 
 SegmentMode = Literal["candidates", "full"]
 SEGMENT_MODES: tuple[str, ...] = ("candidates", "full")
@@ -41,8 +41,42 @@ def load_user_dictionary() -> None:
     jieba.load_userdict(str(resource_path("userdict.txt")))
 
 
+@dataclass(frozen=True)
+class ScanPatterns:
+    quantity: re.Pattern[str]
+    commitment: re.Pattern[str]
+    marker: re.Pattern[str]
+
+
+@cache
+def scan_patterns() -> ScanPatterns:
+    patterns = load_patterns("scan.yaml")
+    return ScanPatterns(patterns["QUANTITY_CUE_RE"], patterns["COMMITMENT_CUE_RE"], patterns["MARKER_RE"])
+
+
 def candidate_pattern() -> re.Pattern[str]:
     return load_patterns("scan.yaml")["CANDIDATE_RE"]
+
+
+def is_candidate(norm: str, start: int, end: int) -> bool:
+    """Can ``norm[start:end]`` hold a commitment? A marker, or a quantity and a commitment cue."""
+    scan = scan_patterns()
+    if scan.marker.search(norm, start, end):
+        return True
+    return bool(scan.quantity.search(norm, start, end) and scan.commitment.search(norm, start, end))
+
+
+def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive candidate sentences (with the gaps between them)."""
+    regions: list[tuple[int, int]] = []
+    for sentence in sentences:
+        if not is_candidate(norm, sentence.start, sentence.end):
+            continue
+        if regions and not norm[regions[-1][1] : sentence.start].strip():
+            regions[-1] = (regions[-1][0], sentence.end)
+        else:
+            regions.append((sentence.start, sentence.end))
+    return regions
 
 
 def coarse_tokens(text: str) -> list[str]:
@@ -65,20 +99,43 @@ def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]
     text, norm = view.text, view.norm
     if mode == "full":
         return jieba_tokens(text, norm)
-    pattern = candidate_pattern()
     words: list[str] = []
     position = 0
-    for sentence in view.sentences:
-        if sentence.start > position:
-            words.extend(coarse_tokens(text[position : sentence.start]))
-        chunk, chunk_norm = text[sentence.start : sentence.end], norm[sentence.start : sentence.end]
-        if pattern.search(chunk_norm):
-            words.extend(jieba_tokens(chunk, chunk_norm))
-        else:
-            words.extend(coarse_tokens(chunk))
-        position = sentence.end
+    # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
+    # dominates for short sentences, and it splits at punctuation on its own.
+    for start, end in candidate_regions(norm, view.sentences):
+        if start > position:
+            words.extend(coarse_tokens(text[position:start]))
+        words.extend(jieba_tokens(text[start:end], norm[start:end]))
+        position = end
     words.extend(coarse_tokens(text[position:]))
     return words
+
+
+def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
+    """spaCy's words/spaces for words that tile the text exactly: a single space after a word
+    becomes its trailing space, other whitespace stays a token.
+
+    Same result as ``spacy.util.get_words_and_spaces`` in linear time (that one slices the
+    rest of the text for every word: quadratic on long documents).
+    """
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    for word in words:
+        if not word:
+            continue
+        if word.isspace():
+            if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
+                spaces[-1] = True
+                word = word[1:]
+                if not word:
+                    continue
+            if out_words and out_words[-1].isspace() and not spaces[-1]:
+                out_words[-1] += word
+                continue
+        out_words.append(word)
+        spaces.append(False)
+    return out_words, spaces
 
 
 class ZhpolicyTokenizer:
@@ -93,8 +150,7 @@ class ZhpolicyTokenizer:
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
-        words = [w for w in segment_words(view, self.mode) if w]
-        words, spaces = get_words_and_spaces(words, text)
+        words, spaces = words_and_spaces(segment_words(view, self.mode))
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.zp_view = view
         return doc
@@ -125,10 +181,21 @@ def create_tokenizer(mode: SegmentMode = "candidates") -> Callable[[Language], Z
     return make
 
 
+def _doc_length(doc: Doc) -> int:
+    if not len(doc):
+        return 0
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws)
+
+
 def text_view(doc: Doc) -> TextView:
-    """The doc's text view; built here when a foreign tokenizer made the doc."""
+    """The doc's text view; built here when a foreign tokenizer made the doc.
+
+    The check compares lengths: ``doc.text`` joins every token, and components ask for the view
+    once each, which made that join the most expensive step of the whole pipeline.
+    """
     view = doc._.zp_view
-    if view is None or view.text != doc.text:
+    if view is None or len(view.text) != _doc_length(doc):
         view = TextView.from_text(doc.text)
         doc._.zp_view = view
     return view

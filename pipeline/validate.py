@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from pipeline.components import document_context
+from pipeline.segment import text_view
 from schemas import Document, Target, ValidationWarning
 
 _PERCENT_UNITS = {"%", "％"}
@@ -82,7 +83,7 @@ def build_document(doc: Doc, doc_id: str, source: str | None = None) -> Document
         jurisdiction=context.jurisdiction,
         jurisdiction_code=context.jurisdiction_code,
         doc_type=context.doc_type,
-        text=doc.text,
+        text=text_view(doc).text,
         targets=doc._.zp_targets or [],
         qualitative=doc._.zp_qualitative or [],
         deadlines=doc._.zp_deadlines or [],

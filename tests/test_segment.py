@@ -4,7 +4,7 @@ import pytest
 from spacy.language import Language
 
 from pipeline.segment import ZhpolicyTokenizer, segment_words
-from pipeline.textview import TextView, matching_form, split_sentences
+from pipeline.textview import Sentence, TextView, matching_form, split_sentences
 
 
 @pytest.mark.parametrize("term", ["质量强市", "首席质量官", "专精特新"])
@@ -49,3 +49,44 @@ def test_sentences_split_on_end_marks_and_lines() -> None:
 def test_unknown_segment_mode_lists_valid_ones(nlp: Language) -> None:
     with pytest.raises(ValueError, match="candidates, full"):
         ZhpolicyTokenizer(nlp.vocab, mode="bogus")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "simplified_match", "original"),
+    [
+        pytest.param("乾隆年間，於2025年前達到98％", "达到98%", "達到98％", id="phrase-and-full-width"),
+        pytest.param("後來製造業產值增長６．５％以上", "增长6.5%", "增長６．５％", id="full-width-decimal"),
+        pytest.param("臺灣羣衆纔藉口", "台湾群众才借口", "臺灣羣衆纔藉口", id="variants"),
+        pytest.param("目標\ud800達到92", "达到92", "達到92", id="lone-surrogate"),
+        pytest.param("a\x00達到92", "达到92", "達到92", id="nul-opencc-mishandles"),
+    ],
+)
+def test_matches_on_the_matching_form_slice_the_original(
+    text: str, simplified_match: str, original: str
+) -> None:
+    norm = matching_form(text)
+    assert len(norm) == len(text)
+    start = norm.index(simplified_match)
+    assert text[start : start + len(simplified_match)] == original
+
+
+def test_overlong_line_without_punctuation_is_cut_and_still_tiled() -> None:
+    text = "质量强市建设深入推进" * 500 + "到2025年达到92" + "制造业" * 2000
+    view = TextView.from_text(text)
+    assert max(s.end - s.start for s in view.sentences) <= 1000
+    assert "".join(segment_words(view, "candidates")) == text
+    sentence = view.sentence_at(text.index("到2025年"))
+    assert sentence.start <= text.index("到2025年") < sentence.end
+
+
+def test_cut_prefers_a_comma_to_a_hard_break() -> None:
+    text = ("制造业高质量发展," * 200).rstrip(",")
+    sentences = split_sentences(text)
+    assert len(sentences) > 1
+    assert all(text[s.end - 1] == "," for s in sentences[:-1])
+
+
+def test_sentence_at_finds_the_sentence_or_an_empty_one_between() -> None:
+    view = TextView.from_text("第一句。\n\n第二句。")
+    assert view.sentence_at(5) == Sentence(5, 5)  # a line break between sentences
+    assert view.sentence_at(7) == Sentence(6, 10)

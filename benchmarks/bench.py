@@ -1,0 +1,211 @@
+"""Throughput and memory of zhpolicy over the full work reports, repeated to at least 10 MB.
+
+    make bench                       # or: .venv/bin/python benchmarks/bench.py [--shared DIR]
+
+Prints characters/s of (a) ``jieba.lcut`` alone, (b) ``spacy.blank("zh")`` with the jieba
+segmenter alone, (c) full zhpolicy extraction (read, clean, segment, extract, validate, write)
+with 1 and 2 workers; the ratio (c)/(a); the time per pipeline stage; and the peak resident
+memory of an extraction run over 1 MB and over 10 MB of input, each measured in a fresh child
+process. Skips (exit 0) when the shared corpus is absent. The figures depend on the machine
+and its load: this is a script to read, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+MB = 1_000_000
+
+
+def build_corpus(source: Path, directory: Path, target_bytes: int) -> list[Path]:
+    """Copies of the reports, round robin, until their UTF-8 text reaches ``target_bytes``."""
+    originals = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(source.glob("*.txt"))]
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    total = 0
+    while total < target_bytes:
+        name, text = originals[len(written) % len(originals)]
+        path = directory / f"{len(written):05d}_{name}"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+        total += len(text.encode("utf-8"))
+    return written
+
+
+def _rate(label: str, characters: int, seconds: float) -> float:
+    rate = characters / seconds
+    print(f"  {label:<46} {rate:>12,.0f} chars/s  ({seconds:6.2f} s)")
+    return rate
+
+
+def _timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def extract_directory(directory: Path, output: Path, workers: int, nlp: object | None = None) -> float:
+    """A whole batch run as ``zhpolicy extract`` does it; returns when the first record came
+    (``time.perf_counter``), to tell worker start-up from steady work."""
+    from pipeline.batch import process_documents, run_batch
+    from pipeline.read import read_documents
+    from pipeline.write import JsonlWriter, open_output
+
+    first: list[float] = []
+
+    def note_first(outcome: object, summary: object) -> None:
+        if not first:
+            first.append(time.perf_counter())
+
+    with open_output(output, resume=False, force=True) as handle:
+        outcomes = process_documents(read_documents([str(directory)]), workers=workers, nlp=nlp)
+        summary = run_batch(outcomes, JsonlWriter(handle).write_line, on_outcome=note_first)
+    if summary.error_count:
+        raise SystemExit(f"benchmark run had errors: {dict(summary.errors)}")
+    return first[0]
+
+
+def _memory_mb(field: str) -> float:
+    """``VmRSS`` (resident now) or ``VmHWM`` (high-water) of this process, from Linux /proc.
+
+    Not ``getrusage``: Linux carries ``ru_maxrss`` across exec, so a child started from this
+    (large) benchmark process would report the parent's high-water mark.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_rss(directory: Path) -> None:
+    """Child process: resident memory (MB) with the pipeline loaded, after a run over
+    ``directory``, and the high-water mark of the whole process."""
+    import pipeline
+    from pipeline.segment import load_user_dictionary
+
+    nlp = pipeline.load()
+    load_user_dictionary()
+    loaded = _memory_mb("VmRSS")
+    with tempfile.TemporaryDirectory() as scratch:
+        extract_directory(directory, Path(scratch) / "out.jsonl", 1, nlp)
+    print(f"{loaded:.1f} {_memory_mb('VmRSS'):.1f} {_memory_mb('VmHWM'):.1f}")
+
+
+def stage_times(texts: list[str]) -> dict[str, float]:
+    """Seconds spent per stage over ``texts``, in one process."""
+    import pipeline
+    from pipeline.batch import vocabulary_scope
+    from pipeline.clean import clean_text
+    from pipeline.validate import build_document
+    from pipeline.write import record_json
+
+    nlp = pipeline.load()
+    times: dict[str, float] = {"clean": 0.0, "tokenizer (view + scan + jieba + Doc)": 0.0}
+    times.update({name: 0.0 for name in nlp.pipe_names})
+    times["validate + JSON"] = 0.0
+    for text in texts:
+        started = time.perf_counter()
+        body = clean_text(text)
+        times["clean"] += time.perf_counter() - started
+        with vocabulary_scope(nlp):
+            started = time.perf_counter()
+            doc = nlp.make_doc(body)
+            times["tokenizer (view + scan + jieba + Doc)"] += time.perf_counter() - started
+            for name, component in nlp.pipeline:
+                started = time.perf_counter()
+                doc = component(doc)
+                times[name] += time.perf_counter() - started
+            started = time.perf_counter()
+            record_json(build_document(doc, "bench"))
+            times["validate + JSON"] += time.perf_counter() - started
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
+    parser.add_argument("--megabytes", type=float, default=10.0, help="size of the large run")
+    parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)  # child mode
+    args = parser.parse_args()
+    if args.rss is not None:
+        measure_rss(args.rss)
+        return
+    source = args.shared / "corpus" / "full"
+    if not any(source.glob("*.txt")):
+        print(f"bench: skipped, no corpus at {source}")
+        return
+
+    import jieba
+    import spacy
+
+    from pipeline.segment import load_user_dictionary
+
+    with tempfile.TemporaryDirectory() as scratch_dir:
+        scratch = Path(scratch_dir)
+        large = build_corpus(source, scratch / "large", int(args.megabytes * MB))
+        small = build_corpus(source, scratch / "small", MB)
+        texts = [p.read_text(encoding="utf-8") for p in large]
+        characters = sum(map(len, texts))
+        megabytes = sum(len(t.encode("utf-8")) for t in texts) / MB
+        print(f"corpus: {len(texts)} documents, {characters:,} characters, {megabytes:.1f} MB UTF-8")
+        print("throughput (dictionaries and pipelines loaded beforehand):")
+
+        load_user_dictionary()
+        jieba_rate = _rate("(a) jieba.lcut", characters, _timed(lambda: [jieba.lcut(t) for t in texts]))
+        blank = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        _rate(
+            '(b) spacy.blank("zh"), jieba segmenter',
+            characters,
+            _timed(lambda: [blank.make_doc(t) for t in texts]),
+        )
+
+        import pipeline
+
+        nlp = pipeline.load()
+        output = scratch / "out.jsonl"
+        one = _rate(
+            "(c) zhpolicy extract, 1 worker",
+            characters,
+            _timed(lambda: extract_directory(scratch / "large", output, 1, nlp)),
+        )
+        started = time.perf_counter()
+        first_record = extract_directory(scratch / "large", output, 2)
+        _rate("(c) zhpolicy extract, 2 workers", characters, time.perf_counter() - started)
+        print(f"      of which worker start-up (until the first record): {first_record - started:.2f} s")
+        print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f}")
+
+        print("time per stage (1 worker, 1 MB):")
+        small_texts = [p.read_text(encoding="utf-8") for p in small]
+        times = stage_times(small_texts)
+        total = sum(times.values())
+        for stage, seconds in sorted(times.items(), key=lambda item: -item[1]):
+            print(f"  {stage:<46} {seconds:6.3f} s  {100 * seconds / total:5.1f} %")
+
+        print("memory (RSS, a fresh process per size, 1 worker):")
+        for label, directory in (("1 MB", scratch / "small"), (f"{args.megabytes:g} MB", scratch / "large")):
+            child = subprocess.run(
+                [sys.executable, __file__, "--rss", str(directory)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            loaded, after, peak = map(float, child.stdout.split())
+            print(
+                f"  {label:<8} input: high-water {peak:7.1f} MB; resident with the pipeline loaded "
+                f"{loaded:.1f} MB, after the run {after:.1f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()

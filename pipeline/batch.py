@@ -1,0 +1,294 @@
+"""Batch extraction at corpus scale: a lazy stream of documents -> one output line each, in order.
+
+Documents are grouped into small chunks and processed in this process (``workers=1``) or in a
+pool of worker processes, each of which loads the pipeline once (pool initializer). At most
+``2 × workers`` chunks are in flight, so memory stays flat however large the corpus; results come
+back in input order. A worker that dies (a crash in native code, the out-of-memory killer) does
+not lose documents: the chunks it held are retried one document at a time, and a document that
+kills a worker again becomes a ``worker_crashed`` error record. A document that runs longer than
+the time limit is interrupted where it runs and becomes a ``timeout`` error record.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from pipeline.read import RawDocument
+from schemas import ErrorRecord
+
+# A chunk is cut at this many documents or characters, whichever comes first: small enough to
+# keep the pool busy and memory flat, large enough that inter-process overhead does not show.
+CHUNK_DOCUMENTS = 16
+CHUNK_CHARACTERS = 200_000
+IN_FLIGHT_PER_WORKER = 2
+# spaCy keeps every string it has seen. The words of the first documents stay (a corpus's
+# common words, each created once: creating a lexeme costs more than segmenting the word)
+# until the string store holds this many; after that, each document's new strings are freed
+# with it (a memory zone), so memory stays flat however many documents follow.
+VOCABULARY_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One document's output line and what the summary needs to know about it."""
+
+    line: str
+    doc: str
+    source: str | None
+    error: str | None
+    message: str | None
+    targets: int
+    characters: int
+
+
+@dataclass
+class BatchSummary:
+    documents: int = 0
+    skipped: int = 0
+    targets: int = 0
+    characters: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def add(self, outcome: Outcome) -> None:
+        self.documents += 1
+        self.targets += outcome.targets
+        self.characters += outcome.characters
+        if outcome.error is not None:
+            self.errors[outcome.error] += 1
+
+
+def vocabulary_scope(nlp: Language) -> AbstractContextManager[object]:
+    """Where one document's strings live: the vocabulary while it is under the limit, else a
+    memory zone freed after the document (nothing made in it may be used afterwards)."""
+    return nullcontext() if len(nlp.vocab.strings) < VOCABULARY_LIMIT else nlp.memory_zone()
+
+
+class DocumentTimeout(BaseException):
+    """Raised by the alarm inside a document that runs too long. Not an ``Exception``: it must
+    pass through the stages' own error handling to be reported as a timeout."""
+
+
+def _raise_timeout(signum: int, frame: object) -> None:
+    raise DocumentTimeout
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (a SIGALRM timer: Unix, main thread only; elsewhere,
+    or with no limit, the block runs unbounded). The regex engine and jieba are interruptible."""
+    usable = (
+        seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) -> Outcome:
+    """Process one document into its output line; never raises (but for Ctrl-C)."""
+    from pipeline.run import process_raw
+    from pipeline.write import record_json
+
+    characters = len(raw.text) if raw.text else 0
+    try:
+        with vocabulary_scope(nlp), time_limit(timeout):
+            record = process_raw(nlp, raw)
+    except DocumentTimeout:
+        message = f"extraction took longer than --timeout {timeout:g} s; the document was skipped"
+        record = ErrorRecord(doc=raw.doc, source=raw.source, error="timeout", message=message)
+    if isinstance(record, ErrorRecord):
+        return Outcome(
+            record_json(record), record.doc, record.source, record.error, record.message, 0, characters
+        )
+    return Outcome(
+        record_json(record), record.doc, record.source, None, None, len(record.targets), characters
+    )
+
+
+def crashed_outcome(raw: RawDocument) -> Outcome:
+    from pipeline.write import record_json
+
+    message = "the worker process died while extracting this document (twice); it was skipped"
+    record = ErrorRecord(doc=raw.doc, source=raw.source, error="worker_crashed", message=message)
+    return Outcome(record_json(record), raw.doc, raw.source, record.error, message, 0, 0)
+
+
+_worker_nlp: Language | None = None
+_worker_timeout: float | None = None
+
+
+def _init_worker(model: str | None, segment: str, timeout: float | None) -> None:
+    """Pool initializer: load the pipeline once per worker; Ctrl-C is the parent's to handle."""
+    global _worker_nlp, _worker_timeout
+    _worker_timeout = timeout
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import pipeline
+    from pipeline.segment import load_user_dictionary
+
+    _worker_nlp = pipeline.load(model=model, segment=segment)
+    load_user_dictionary()
+
+
+def _process_chunk(chunk: list[RawDocument]) -> list[Outcome]:
+    assert _worker_nlp is not None, "worker not initialised"
+    return [outcome_of(_worker_nlp, raw, _worker_timeout) for raw in chunk]
+
+
+def chunked(documents: Iterable[RawDocument]) -> Iterator[list[RawDocument]]:
+    chunk: list[RawDocument] = []
+    characters = 0
+    for raw in documents:
+        chunk.append(raw)
+        characters += len(raw.text) if raw.text else 0
+        if len(chunk) >= CHUNK_DOCUMENTS or characters >= CHUNK_CHARACTERS:
+            yield chunk
+            chunk, characters = [], 0
+    if chunk:
+        yield chunk
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    # forkserver: workers fork from a clean server process, never from this one (which may
+    # hold threads, e.g. the progress display); spawn where forkserver does not exist.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["pipeline"])
+    return context
+
+
+class _Pool:
+    def __init__(self, workers: int, model: str | None, segment: str, timeout: float | None) -> None:
+        self.workers, self.model, self.segment, self.timeout = workers, model, segment, timeout
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=_start_method(),
+            initializer=_init_worker,
+            initargs=(self.model, self.segment, self.timeout),
+        )
+
+    def submit(self, chunk: list[RawDocument]) -> Future[list[Outcome]]:
+        return self.executor.submit(_process_chunk, chunk)
+
+    def restart(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._new()
+
+    def close(self, cancel: bool = False) -> None:
+        self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _pooled(
+    documents: Iterable[RawDocument], workers: int, model: str | None, segment: str, timeout: float | None
+) -> Iterator[Outcome]:
+    pool = _Pool(workers, model, segment, timeout)
+    in_flight: deque[tuple[list[RawDocument], Future[list[Outcome]]]] = deque()
+    chunks = chunked(documents)
+    limit = IN_FLIGHT_PER_WORKER * workers
+    completed = False
+    try:
+        while True:
+            while len(in_flight) < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                in_flight.append((chunk, pool.submit(chunk)))
+            if not in_flight:
+                break
+            chunk, future = in_flight.popleft()
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                # Every pending chunk died with the pool and the culprit is unknown: redo them
+                # one document at a time, alone in the pool, so a crash names its document.
+                suspects = list(chunk) + [raw for held, _ in in_flight for raw in held]
+                in_flight.clear()
+                pool.restart()
+                yield from _one_at_a_time(pool, suspects)
+                continue
+            yield from outcomes
+        completed = True
+    finally:
+        pool.close(cancel=not completed)
+
+
+def _one_at_a_time(pool: _Pool, documents: list[RawDocument]) -> Iterator[Outcome]:
+    for raw in documents:
+        try:
+            [outcome] = pool.submit([raw]).result()
+        except BrokenProcessPool:
+            pool.restart()
+            outcome = crashed_outcome(raw)
+        yield outcome
+
+
+def process_documents(
+    documents: Iterable[RawDocument],
+    *,
+    workers: int = 1,
+    model: str | None = None,
+    segment: str = "candidates",
+    nlp: Language | None = None,
+    timeout: float | None = None,
+) -> Iterator[Outcome]:
+    """Outcomes in input order, one per document; ``nlp`` (or a pipeline loaded here) serves when
+    ``workers`` is 1. A document running longer than ``timeout`` seconds becomes a ``timeout``
+    error record."""
+    if workers > 1:
+        yield from _pooled(documents, workers, model, segment, timeout)
+        return
+    if nlp is None:
+        import pipeline
+
+        nlp = pipeline.load(model=model, segment=segment)
+    for raw in documents:
+        yield outcome_of(nlp, raw, timeout)
+
+
+def run_batch(
+    outcomes: Iterable[Outcome],
+    write_line: Callable[[str], None],
+    *,
+    on_outcome: Callable[[Outcome, BatchSummary], None] | None = None,
+    summary: BatchSummary | None = None,
+) -> BatchSummary:
+    """Write every outcome's line as it comes; Ctrl-C stops cleanly after the last whole line."""
+    summary = summary or BatchSummary()
+    started = time.perf_counter()
+    try:
+        for outcome in outcomes:
+            write_line(outcome.line)
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome, summary)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    summary.seconds = time.perf_counter() - started
+    return summary

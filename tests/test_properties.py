@@ -1,0 +1,156 @@
+"""Properties over any input: the pipeline never raises and every offset indexes the text.
+
+Inputs mix arbitrary Unicode with the fragments policy texts are made of (deadlines, figures in
+full-width and traditional forms, 《titles》, agencies, junk characters), so that items are
+actually found and their offsets exercised.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+from spacy.util import get_words_and_spaces
+
+import pipeline
+from pipeline.read import RawDocument, read_documents
+from pipeline.run import process_raw
+from pipeline.segment import candidate_pattern, is_candidate, words_and_spaces
+from pipeline.textview import MAX_SENTENCE_CHARS, matching_form, split_sentences
+from schemas import Document, ErrorRecord
+
+FRAGMENTS = [
+    "到2025年",
+    "到２０２６年底",
+    "十四五期间",
+    "，",
+    ",",
+    "。",
+    "；",
+    "\n",
+    "\r\n",
+    " ",
+    "　",
+    "制造业质量竞争力指数",
+    "製造業質量競爭力指數",
+    "达到",
+    "達到",
+    "92",
+    "９８．５",
+    "％",
+    "%",
+    "以上",
+    "不低于",
+    "力争",
+    "新增",
+    "“专精特新”企业",
+    "200家",
+    "百分之三十",
+    "三个",
+    "亿元",
+    "增长6%左右",
+    "《质量强国建设纲要》",
+    "《纲要》",
+    "（以下简称",
+    "市市场监管局",
+    "牵头",
+    "负责",
+    "青岛市人民政府",
+    "质量强市",
+    "\x00",
+    "\u200b",
+    "\ufeff",
+    "\x85",
+    "\ud7ff",
+    "𠮷",
+]
+policy_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=40).map("".join)
+any_text = st.one_of(st.text(max_size=300), policy_text)
+PROPERTY_SETTINGS = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _assert_offsets(record: Document) -> None:
+    text = record.text
+    groups = {
+        "targets": record.targets,
+        "qualitative": record.qualitative,
+        "deadlines": record.deadlines,
+        "programmes": record.programmes,
+        "policies_cited": record.policies_cited,
+        "agencies": record.agencies,
+    }
+    for name, items in groups.items():
+        for item in items:
+            assert 0 <= item.start <= item.end <= len(text), (name, item)
+            assert text[item.start : item.end] == item.evidence, (name, item)
+            for mention in getattr(item, "mentions", []):
+                assert 0 <= mention.start <= mention.end <= len(text), (name, mention)
+                assert text[mention.start : mention.end] == mention.text, (name, mention)
+
+
+@PROPERTY_SETTINGS
+@given(text=any_text)
+def test_extract_never_raises_and_offsets_index_the_text(nlp: Language, text: str) -> None:
+    record = pipeline.extract(text, nlp=nlp)
+    _assert_offsets(record)
+
+
+@PROPERTY_SETTINGS
+@given(text=any_text, is_html=st.booleans())
+def test_every_document_yields_a_record(nlp: Language, text: str, is_html: bool) -> None:
+    record = process_raw(nlp, RawDocument("doc", "src", text=text, is_html=is_html))
+    assert isinstance(record, Document | ErrorRecord)
+    if isinstance(record, Document):
+        _assert_offsets(record)
+    else:
+        assert record.error in {"empty_document", "no_main_text"}, record
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec=None), max_size=200) | policy_text)
+def test_matching_form_keeps_length_for_any_characters(text: str) -> None:
+    assert len(matching_form(text)) == len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=any_text | st.text(alphabet="字,。\n ", max_size=3000))
+def test_sentences_are_bounded_ordered_and_cover_the_text(text: str) -> None:
+    sentences = split_sentences(text)
+    position = 0
+    for sentence in sentences:
+        assert position <= sentence.start < sentence.end <= len(text)
+        assert sentence.end - sentence.start <= MAX_SENTENCE_CHARS
+        assert set(text[position : sentence.start]) <= {"\n"}  # only line breaks between
+        position = sentence.end
+    assert set(text[position:]) <= {"\n"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=policy_text.map(lambda t: t.replace("\n", "").replace("\r", "")))
+def test_cue_scan_agrees_with_the_one_pattern_form(text: str) -> None:
+    norm = matching_form(text)
+    assert is_candidate(norm, 0, len(norm)) == bool(candidate_pattern().search(norm))
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(["制造业", "92", " ", "  ", "\n", " \n", "。", "a"]), max_size=30))
+def test_words_and_spaces_matches_spacy(words: list[str]) -> None:
+    assert words_and_spaces(words) == get_words_and_spaces(words, "".join(words))
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=st.binary(max_size=2000) | policy_text.map(lambda t: t.encode("gb18030", "replace")),
+    suffix=st.sampled_from([".txt", ".html", ".jsonl"]),
+)
+def test_reading_any_bytes_never_raises(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(data)
+    for document in read_documents([str(path)], max_chars=1000):
+        assert (document.text is None) != (document.error is None)
+        if document.text is not None:
+            assert 0 < len(document.text) <= 1000 and document.text.strip()
