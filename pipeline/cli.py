@@ -449,10 +449,13 @@ def _compare_documents(records: list[Path], db: Path | None) -> list[dict[str, A
 
 
 def _emit(text: str, output: Path | None) -> None:
-    with _output(output) as handle:
-        handle.write(text)
-    if output is not None and str(output) != "-":
-        err_console.print(f"wrote {output}")
+    """Print ``text`` to standard output, or write it to ``output`` (``-`` is standard output)."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    err_console.print(f"wrote {output}")
 
 
 @app.command()
