@@ -60,6 +60,9 @@ _MIN_CELL_DUMP = 4
 _MAX_CELL_LINE = 40
 # A first list part this short only swaps the modifier of the last (城镇和农村居民收入).
 _SHORT_MODIFIER = 3
+# Deadline rules that frame reviews as often as plans (十四五期间): a bare decimal change under
+# them is a reported statistic.
+_AMBIGUOUS_DEADLINE_RULES = frozenset({"plan_period"})
 # Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 
@@ -77,6 +80,7 @@ class TargetRules:
     predicate_tail_re: re.Pattern[str]
     action_prefix_re: re.Pattern[str]
     action_tail_re: re.Pattern[str]
+    action_bound_tail_re: re.Pattern[str]
     action_search_re: re.Pattern[str]
     describing_tail_re: re.Pattern[str]
     leading_re: re.Pattern[str]
@@ -85,6 +89,7 @@ class TargetRules:
     reported_re: re.Pattern[str]
     comparison_re: re.Pattern[str]
     annual_re: re.Pattern[str]
+    annual_tail_re: re.Pattern[str]
     stance_re: re.Pattern[str]
     split_re: re.Pattern[str]
     change_tail_re: re.Pattern[str]
@@ -129,6 +134,8 @@ def target_rules() -> TargetRules:
     opening = f"{expanded['LIST_MARK']}|{expanded['TIME_PHRASE']}|{expanded['PLAN_PERIOD']}"
     distributive = _alternation(words["distributive_words"])
     change_words = [w for w, p in lexicon.predicates.items() if p.kind == "change"]
+    # 组织不少于20个项目, 建成超过10个: a bound between the action and its count
+    level_words = [w for w, p in lexicon.predicates.items() if p.kind == "level" and p.comparator != "eq"]
     return TargetRules(
         patterns=patterns,
         words=words,
@@ -140,6 +147,9 @@ def target_rules() -> TargetRules:
             rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
         ),
         action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
+        action_bound_tail_re=re.compile(
+            rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
+        ),
         action_search_re=re.compile(_alternation(words["action_verbs"])),
         describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
         leading_re=re.compile(rf"(?:{opening}|{leading})+"),
@@ -148,6 +158,7 @@ def target_rules() -> TargetRules:
         reported_re=re.compile(_alternation(words["reported_cues"])),
         comparison_re=re.compile(_alternation(words["comparison_cues"])),
         annual_re=re.compile(_alternation(words["annual_words"])),
+        annual_tail_re=re.compile(rf"(?:{_alternation(words['annual_words'])})$"),
         stance_re=re.compile(_alternation(words["stance_floor_words"])),
         split_re=re.compile(_alternation(words["split_joiners"])),
         change_tail_re=re.compile(rf"(?P<change>{_alternation(change_words)})$"),
@@ -183,6 +194,7 @@ class _Found:
     stance: bool = False
     rule: str = "verb_value"
     inherited_sector: str | None = None
+    statistic_like: bool = False
 
     @property
     def sector(self) -> str | None:
@@ -358,7 +370,11 @@ def _find_in_clause(
         ends_well = _value_ends_well(view, match.end(), end)
         object_end: int | None = None
         if not ends_well:
-            follows_action = rules.action_tail_re.search(region) or (joined_only and last and last.action)
+            follows_action = (
+                rules.action_tail_re.search(region)
+                or rules.action_bound_tail_re.search(region)
+                or (joined_only and last and last.action)
+            )
             if value.unit is None or not follows_action:
                 continue
             object_end = _object_end(view, match.end(), end)
@@ -407,7 +423,12 @@ def _read_item(
     if object_end is not None:
         # 打通20条断头路: the action verbs before the count + the object after it
         tail = rules.action_tail_re.search(region)
-        action = tail.group(0).strip() if tail else (last.action if last else "")
+        bound = None if tail else rules.action_bound_tail_re.search(region)
+        if bound:
+            action = bound.group("action")
+            item.predicate = resolve_predicate(bound.group("predicate"))
+        else:
+            action = tail.group(0).strip() if tail else (last.action if last else "")
         if not action:
             return None
         item.action = action
@@ -428,7 +449,7 @@ def _read_item(
         item.predicate = resolve_predicate(change.group("change"))
         indicator = indicator[: change.start()]
     if _reported_change(item.predicate, value, stance) and not rules["BASE_YEAR_MENTION_RE"].search(region):
-        return None
+        item.statistic_like = True  # kept only under an unambiguous deadline (_targets_from)
     if not indicator:
         # 增长7%以上、力争达到8%; 到2030年,达到40%以上: the value belongs to the indicator before
         source = last or carried
@@ -496,6 +517,10 @@ def _evidence_span(view: TextView, start: int, end: int) -> tuple[int, int]:
 def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Target]:
     time = scope.at(found.clause_start, found.clause_end)
     if time.past:
+        return []
+    if found.statistic_like and (time.deadline is None or time.deadline.rule in _AMBIGUOUS_DEADLINE_RULES):
+        # 增长14.6% under 十四五期间 (or no time at all) reads as a statistic; under 到2027年 or
+        # 今年 (a report's targets paragraph: 规上工业增加值增长7.5%) it is a planned change.
         return []
     values = found.values
     last = values[-1]
@@ -629,15 +654,21 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
     rows = [(index, row) for index, block in enumerate(_table_blocks(view)) for row in block]
     year: int | None = None
     year_text: str | None = None
+    value_columns = 0  # how many value columns the header names (a base year and a target year)
     current_block = -1
     for block_index, row in rows:
         if block_index != current_block:
-            current_block, year, year_text = block_index, None, None
+            current_block, year, year_text, value_columns = block_index, None, None, 0
         texts = [norm[c.start : c.end].strip() for c in row]
         years = [rules["YEAR_CELL_RE"].match(t) for t in texts]
         if any(years):
-            stated = [(int(m.group("year")), m.group(0).strip()) for m in years if m and m.group("year")]
+            stated = [
+                (int(m.group("year")), m.group(0).strip())
+                for m in years
+                if m and m.group("year") and not rules["BASE_COLUMN_RE"].fullmatch(m.group("role") or "")
+            ]
             year, year_text = max(stated) if stated else (year, year_text)
+            value_columns = sum(1 for m in years if m)
             # a header row: values may still follow in a one-cell-per-line dump
             row = [c for c, m in zip(row, years, strict=True) if not m]
             texts = [norm[c.start : c.end].strip() for c in row]
@@ -650,6 +681,9 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
                 run = [index]
                 while run[-1] + 1 < len(row) and rules["TABLE_VALUE_RE"].match(texts[run[-1] + 1]):
                     run.append(run[-1] + 1)
+                if value_columns:
+                    # one cell per line: the next row's serial number (2, 3 …) follows the values
+                    run = run[:value_columns]
                 target = _table_target(view, row[name], row[run[-1]], scope, (year, year_text), unit_cell)
                 if target is not None:
                     targets.append(target)
@@ -692,9 +726,14 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
         name_end = unit_match.start()
     change = rules.change_tail_re.search(norm, name_start, name_end)
     predicate = Predicate()
+    annual = False
     if change:
         predicate = resolve_predicate(change.group("change"))
         name_end = change.start()
+        # 规模以上工业增加值年均增长(%): a yearly rate
+        rate = rules.annual_tail_re.search(norm, name_start, name_end)
+        if rate:
+            annual, name_end = True, rate.start()
     indicator = _indicator_text(view, name_start, name_end)
     if not indicator:
         return None
@@ -719,7 +758,7 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
         comparator=comparator,
         kind=predicate.kind,
         direction=predicate.direction,
-        annual=False,
+        annual=annual,
         deadline=year,
         deadline_text=year_text,
         sector=sector_of(indicator),
