@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.extract.context import DocumentContext
 from pipeline.resources import ResourceError, load_patterns, load_yaml
-from pipeline.textview import TextView
+from pipeline.textview import TextView, matching_form
 from schemas import Deadline
 
 PATTERN_FILE = "deadlines.yaml"
@@ -99,7 +99,7 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
         return published_year
     found = patterns()
     lines = [line for line in view.norm.split("\n") if line.strip()]
-    heads = [title] if title else []
+    heads = [matching_form(title)] if title else []
     heads += lines[:1]
     for head in heads:
         if head and (match := found["TITLE_YEAR_RE"].search(head)):
@@ -358,7 +358,8 @@ class TimeScope:
     def _title_deadline(self, found: dict[str, re.Pattern[str]]) -> Deadline | None:
         """The plan period the title names (行动方案(2025年), (2023-2027年), 2025年政府工作报告,
         力争到2027年…): its end year. Without a title, a range in the first lines stands in."""
-        heads = [(self.context.title, TITLE_RULES)] if self.context.title else []
+        # the title as given (full-width digits, traditional characters) in its matching form
+        heads = [(matching_form(self.context.title), TITLE_RULES)] if self.context.title else []
         first_lines = self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES]
         heads += [(line, LINE_TITLE_RULES) for line in first_lines]
         for index, (head, rules) in enumerate(heads):
@@ -370,7 +371,11 @@ class TimeScope:
                 return max(deadlines, key=lambda d: d.year)
             # A bare year only in the title (or the first line): a report's year, or (2025年).
             match = found["TITLE_YEAR_RE"].search(head) if index == 0 else None
-            if match and (self.is_report or "(" in head[max(0, match.start() - 1) : match.start()]):
+            if match and (
+                self.is_report
+                or "(" in head[max(0, match.start() - 1) : match.start()]
+                or found["PLAN_TITLE_RE"].search(head)
+            ):
                 text = head[match.start() : match.end()]
                 year = parse_year(match.group("year"))
                 return Deadline(text=text, year=year, start=0, end=0, evidence="", rule="title_year")
