@@ -141,7 +141,7 @@ def target_rules() -> TargetRules:
         words=words,
         predicate_tail_re=re.compile(
             rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
-            rf"(?P<dist_after>{distributive})?\s*$"
+            rf"(?P<dist_after>{distributive})?(?P<rank_scope>{expanded['RANK_SCOPE']}(?=前))?\s*$"
         ),
         action_prefix_re=re.compile(
             rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
@@ -215,6 +215,8 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
             value_max = parse_number(groups["num2"])
         resolved = resolve_unit(groups["unit"] or groups["unit1"])
         unit = resolved.surface if resolved else None
+        if unit and groups["per"]:
+            unit = f"{unit}/{groups['per'].removesuffix('口')}"  # 每千人5批次 → 批次/千人
         if not target_rules()["ARABIC_RE"].fullmatch(groups["num"]) and (
             unit is None or groups["num"] in target_rules().words["vague_numerals"]
         ):
