@@ -46,7 +46,6 @@ _WORD_LISTS = (
     "leading_words",
     "trailing_words",
     "reported_cues",
-    "comparison_cues",
     "describing_verbs",
     "split_joiners",
     "distributive_words",
@@ -87,7 +86,6 @@ class TargetRules:
     trailing_re: re.Pattern[str]
     measure_tail_re: re.Pattern[str]
     reported_re: re.Pattern[str]
-    comparison_re: re.Pattern[str]
     annual_re: re.Pattern[str]
     annual_tail_re: re.Pattern[str]
     stance_re: re.Pattern[str]
@@ -156,7 +154,6 @@ def target_rules() -> TargetRules:
         trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
         measure_tail_re=re.compile(rf"(?:{_alternation(words['measure_heads'])})$"),
         reported_re=re.compile(_alternation(words["reported_cues"])),
-        comparison_re=re.compile(_alternation(words["comparison_cues"])),
         annual_re=re.compile(_alternation(words["annual_words"])),
         annual_tail_re=re.compile(rf"(?:{_alternation(words['annual_words'])})$"),
         stance_re=re.compile(_alternation(words["stance_floor_words"])),
@@ -322,7 +319,7 @@ def _reported_before(view: TextView, sentence_start: int, region_start: int, val
     return bool(
         rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start)
         or rules.reported_re.search(view.norm, region_start, value.start)
-        or (bare and rules.comparison_re.search(view.norm, region_start, value.start))
+        or (bare and rules["COMPARISON_RE"].search(view.norm, region_start, value.start))
     )
 
 
