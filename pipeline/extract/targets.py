@@ -35,7 +35,8 @@ from pipeline.resolve.comparators import (
 from pipeline.resolve.numbers import parse_number, parse_tenths
 from pipeline.resolve.units import resolve_unit, unit_lexicon
 from pipeline.resources import ResourceError, expand_references, load_yaml
-from pipeline.textview import TextView
+from pipeline.segment import jieba_tokens, load_user_dictionary
+from pipeline.textview import TextView, matching_form
 from schemas import Target
 
 _WORD_LISTS = (
@@ -291,14 +292,21 @@ def _split_parts(indicator: str, distributive: bool) -> list[str]:
         return [indicator]
     first, last = parts[0], parts[-1]
     if len(first) <= _SHORT_MODIFIER and len(last) > len(first) and _measured(last) and not _measured(first):
-        # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier
-        parts[0] = first + last[len(first) :]
+        # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier,
+        # which is the last part's first word when that is no longer (农产品和食品抽检合格率)
+        parts[0] = first + last[_modifier_length(last, len(first)) :]
     completed = [parts[0]]
     for part in parts[1:]:
         # 食品生产企业自查率和自查报告率: the second part shares the first one's subject
         anchor = completed[0].find(part[:2]) if len(part) >= 2 else -1
         completed.append(completed[0][:anchor] + part if anchor > 0 else part)
     return completed
+
+
+def _modifier_length(part: str, longest: int) -> int:
+    load_user_dictionary()
+    words = jieba_tokens(part, matching_form(part))
+    return len(words[0]) if words and len(words[0]) <= longest else longest
 
 
 def _measured(indicator: str) -> bool:
