@@ -140,7 +140,7 @@ def target_rules() -> TargetRules:
         words=words,
         predicate_tail_re=re.compile(
             rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
-            rf"(?P<dist_after>{distributive})?(?P<rank_scope>{expanded['RANK_SCOPE']}(?=前))?\s*$"
+            rf"(?P<dist_after>{distributive})?(?P<rank_scope>{expanded['RANK_SCOPE']})?\s*$"
         ),
         action_prefix_re=re.compile(
             rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
@@ -676,8 +676,10 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
             ]
             year, year_text = max(stated) if stated else (year, year_text)
             value_columns = sum(1 for m in years if m)
-            # a header row: values may still follow in a one-cell-per-line dump
-            row = [c for c, m in zip(row, years, strict=True) if not m]
+            # a header row: values may still follow in a one-cell-per-line dump, after the last
+            # header cell (what precedes it is the caption and the header: 主要指标, 序号, 指标)
+            last_header = max(i for i, m in enumerate(years) if m)
+            row = row[last_header + 1 :]
             texts = [norm[c.start : c.end].strip() for c in row]
         name: int | None = None
         unit_cell: str | None = None
