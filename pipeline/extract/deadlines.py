@@ -94,7 +94,8 @@ def parse_small_number(text: str) -> int | None:
 def document_year(view: TextView, published_year: int | None = None, title: str | None = None) -> int | None:
     """The document's own year: its date, else the year its title names (a report's year, a
     plan period's first year), else a dateline in its first lines or a signature in its last,
-    else the year a report's 主要预期目标 or 工作总体要求 names."""
+    else the first year of a plan period in its first lines, else the year a report's
+    主要预期目标 or 工作总体要求 names."""
     if published_year is not None:
         return published_year
     found = patterns()
@@ -107,6 +108,11 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
     for line in lines[:HEAD_LINES] + lines[-TAIL_LINES:]:
         if match := found["DATELINE_RE"].search(line):
             return parse_year(match.group("year"))
+    # A plan period named in the first lines (a news story on 行动方案(2025—2027年)): the story is
+    # no older than the period's first year.
+    for line in lines[:HEAD_LINES]:
+        if match := found["RANGE_RE"].search(line):
+            return parse_year(match.group("from"))
     # Last resort: the year a report sets its targets for (二、2025年工作总体要求…).
     if match := found["PLAN_YEAR_RE"].search(view.norm):
         return parse_year(match.group("year"))
