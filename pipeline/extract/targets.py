@@ -81,6 +81,7 @@ class TargetRules:
     action_prefix_re: re.Pattern[str]
     action_tail_re: re.Pattern[str]
     action_bound_tail_re: re.Pattern[str]
+    action_examples_tail_re: re.Pattern[str]
     action_search_re: re.Pattern[str]
     describing_tail_re: re.Pattern[str]
     leading_re: re.Pattern[str]
@@ -150,6 +151,11 @@ def target_rules() -> TargetRules:
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
         ),
         action_search_re=re.compile(_alternation(words["action_verbs"])),
+        # 开工建设东方电气氢燃料电池等5个以上装备制造项目: named examples, then the count
+        action_examples_tail_re=re.compile(
+            rf"^(?:{expanded['LIST_MARK']})*(?:{_alternation(words['action_modifiers'])})?"
+            rf"(?P<action>(?:{_alternation(words['action_verbs'])})+){expanded['EXAMPLES']}\s*$"
+        ),
         describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
         leading_re=re.compile(rf"(?:{opening}|{leading})+"),
         trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
@@ -380,6 +386,10 @@ def _find_in_clause(
             follows_action = (
                 rules.action_tail_re.search(region)
                 or rules.action_bound_tail_re.search(region)
+                or (
+                    rules.action_examples_tail_re.search(region)
+                    and rules["ARABIC_RE"].match(norm, match.start())
+                )
                 or (joined_only and last and last.action)
             )
             if value.unit is None or not follows_action:
@@ -431,9 +441,12 @@ def _read_item(
         # 打通20条断头路: the action verbs before the count + the object after it
         tail = rules.action_tail_re.search(region)
         bound = None if tail else rules.action_bound_tail_re.search(region)
+        examples = None if tail or bound else rules.action_examples_tail_re.search(region)
         if bound:
             action = bound.group("action")
             item.predicate = resolve_predicate(bound.group("predicate"))
+        elif examples:
+            action = examples.group("action")
         else:
             action = tail.group(0).strip() if tail else (last.action if last else "")
         if not action:
