@@ -242,3 +242,17 @@ def test_report_anchor_deep_in_its_first_clause_ends_the_review() -> None:
     scope = scope_of(text)
     assert at(scope, "新增规上工业企业45家").past
     assert not at(scope, "地区生产总值增长6%左右").past
+
+
+def test_any_count_of_past_years_opens_a_review_paragraph() -> None:
+    text = "过去三年，全市新增规上工业企业320家。\n三年来，累计建成检验检测公共服务平台12个。\n"
+    scope = scope_of(text, 2025)
+    assert at(scope, "新增规上工业企业320家").past
+    assert at(scope, "累计建成检验检测公共服务平台12个").past
+
+
+def test_future_cue_with_any_span_turns_a_review_forward() -> None:
+    text = "2024年，全市新增规上工业企业120家，未来三年还将新增规上工业企业300家。\n"
+    scope = scope_of(text, 2025)
+    assert at(scope, "新增规上工业企业120家").past
+    assert not at(scope, "还将新增规上工业企业300家").past
