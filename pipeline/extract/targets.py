@@ -333,6 +333,7 @@ def _reported_before(view: TextView, sentence_start: int, region_start: int, val
     return bool(
         rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start)
         or rules.reported_re.search(view.norm, region_start, value.start)
+        or rules["REPORTED_SHAPE_RE"].search(view.norm, region_start, value.start)
         or (bare and rules["COMPARISON_RE"].search(view.norm, region_start, value.start))
     )
 
