@@ -26,6 +26,7 @@ DEADLINE_RULES = (
     "TO_YEAR_RE",
     "AS_OF_RE",
     "BEFORE_YEAR_RE",
+    "STANCE_YEAR_RE",
     "PLAN_PERIOD_RE",
     "PLAN_YEAR_RE",
     "THIS_YEAR_RE",
