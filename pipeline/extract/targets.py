@@ -146,7 +146,10 @@ def target_rules() -> TargetRules:
         action_prefix_re=re.compile(
             rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
         ),
-        action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
+        # 推动全市1000家…: a scope word may stand between the action and its count
+        action_tail_re=re.compile(
+            rf"(?P<verbs>(?:{_alternation(words['action_verbs'])})+)(?:{expanded['ACTION_SCOPE']})?\s*$"
+        ),
         action_bound_tail_re=re.compile(
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
         ),
@@ -449,7 +452,7 @@ def _read_item(
         elif examples:
             action = examples.group("action")
         else:
-            action = tail.group(0).strip() if tail else (last.action if last else "")
+            action = tail.group("verbs") if tail else (last.action if last else "")
         if not action:
             return None
         item.action = action
