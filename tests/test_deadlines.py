@@ -66,3 +66,8 @@ def test_relative_deadline_uses_the_inferred_document_year() -> None:
     view = TextView.from_text("2025年河南省政府工作报告\n\n今年主要预期目标是:经济增长5.5%左右。")
     (this_year,) = [d for d in extract_deadlines(view) if d.rule == "this_year"]
     assert this_year.year == 2025
+
+
+def test_plan_period_in_the_first_lines_bounds_a_news_story_year() -> None:
+    text = "某省印发行动方案\n\n记者获悉，省政府办公厅印发《某省制造业质量提升行动方案（2025—2027年）》。\n"
+    assert document_year(TextView.from_text(text)) == 2025

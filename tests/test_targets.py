@@ -109,3 +109,25 @@ def test_dev_floor(shared: Path) -> None:
     assert own["targets"]["recall"] >= 0.95
     assert own["targets"]["f1"] >= 0.83
     assert own["matched_pairs"]["kind_accuracy"] >= 0.97
+
+
+def _targets_in(text: str, published: int | None = None) -> list[tuple[str, float]]:
+    record = pipeline.extract(text, doc="t.txt", published=date(published, 6, 1) if published else None)
+    return [(t.indicator, t.value) for t in record.targets]
+
+
+def test_decimal_change_under_a_plan_period_is_a_statistic() -> None:
+    """十四五期间 frames reviews as often as plans: its bare decimal change reads as a statistic,
+    while 到2027年 makes the same figure a commitment."""
+    assert _targets_in("“十四五”期间,全市高技术制造业增加值年均增长12.7%。") == []
+    assert _targets_in("到2027年,全市高技术制造业增加值年均增长12.7%。") == [("高技术制造业增加值", 12.7)]
+
+
+def test_news_story_past_year_before_the_plan_period_reports() -> None:
+    text = (
+        "某省印发制造业质量提升行动方案\n\n"
+        "记者获悉，省政府办公厅印发《某省制造业质量提升行动方案（2025—2027年）》。\n\n"
+        "方案明确，到2027年，全省制造业产品质量合格率达到94.5%以上。\n\n"
+        "据了解，2024年全省制造业产品质量合格率为93.6%，全年新增省级质量标杆企业126家。\n"
+    )
+    assert _targets_in(text) == [("制造业产品质量合格率", 94.5)]

@@ -220,3 +220,39 @@ def test_past_year_without_a_comma_reports_a_fact() -> None:
     assert at(scope, "我国制造业质量竞争力指数达到85.21").past
     future = at(scope, "制造业质量竞争力指数达到86")
     assert (future.past, future.year) == (False, 2025)
+
+
+def test_one_year_plan_title_gives_its_year_in_full_width_digits() -> None:
+    text = "一、强链。年内完成攻关项目１２个。\n二、强基。新建社会公用计量标准１０项。"
+    scope = scope_of(text, title="某市２０２５年质量强市工作要点")
+    assert at(scope, "新建社会公用计量标准１０项").year == 2025
+
+
+def test_news_title_with_a_year_sets_no_deadline() -> None:
+    scope = scope_of("二、强基。新建社会公用计量标准10项。", title="2025年全市质量工作会议召开")
+    assert at(scope, "新建社会公用计量标准10项").deadline is None
+
+
+def test_report_anchor_deep_in_its_first_clause_ends_the_review() -> None:
+    text = (
+        "2025年某县政府工作报告\n"
+        "（一）产业发展稳中有进。新增规上工业企业45家，建成省级数字化车间12个。\n"
+        "2025年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右。\n"
+    )
+    scope = scope_of(text)
+    assert at(scope, "新增规上工业企业45家").past
+    assert not at(scope, "地区生产总值增长6%左右").past
+
+
+def test_any_count_of_past_years_opens_a_review_paragraph() -> None:
+    text = "过去三年，全市新增规上工业企业320家。\n三年来，累计建成检验检测公共服务平台12个。\n"
+    scope = scope_of(text, 2025)
+    assert at(scope, "新增规上工业企业320家").past
+    assert at(scope, "累计建成检验检测公共服务平台12个").past
+
+
+def test_future_cue_with_any_span_turns_a_review_forward() -> None:
+    text = "2024年，全市新增规上工业企业120家，未来三年还将新增规上工业企业300家。\n"
+    scope = scope_of(text, 2025)
+    assert at(scope, "新增规上工业企业120家").past
+    assert not at(scope, "还将新增规上工业企业300家").past

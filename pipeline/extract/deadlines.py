@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.extract.context import DocumentContext
 from pipeline.resources import ResourceError, load_patterns, load_yaml
-from pipeline.textview import TextView
+from pipeline.textview import TextView, matching_form
 from schemas import Deadline
 
 PATTERN_FILE = "deadlines.yaml"
@@ -26,6 +26,7 @@ DEADLINE_RULES = (
     "TO_YEAR_RE",
     "AS_OF_RE",
     "BEFORE_YEAR_RE",
+    "STANCE_YEAR_RE",
     "PLAN_PERIOD_RE",
     "PLAN_YEAR_RE",
     "THIS_YEAR_RE",
@@ -94,12 +95,13 @@ def parse_small_number(text: str) -> int | None:
 def document_year(view: TextView, published_year: int | None = None, title: str | None = None) -> int | None:
     """The document's own year: its date, else the year its title names (a report's year, a
     plan period's first year), else a dateline in its first lines or a signature in its last,
-    else the year a report's 主要预期目标 or 工作总体要求 names."""
+    else the first year of a plan period in its first lines, else the year a report's
+    主要预期目标 or 工作总体要求 names."""
     if published_year is not None:
         return published_year
     found = patterns()
     lines = [line for line in view.norm.split("\n") if line.strip()]
-    heads = [title] if title else []
+    heads = [matching_form(title)] if title else []
     heads += lines[:1]
     for head in heads:
         if head and (match := found["TITLE_YEAR_RE"].search(head)):
@@ -107,6 +109,11 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
     for line in lines[:HEAD_LINES] + lines[-TAIL_LINES:]:
         if match := found["DATELINE_RE"].search(line):
             return parse_year(match.group("year"))
+    # A plan period named in the first lines (a news story on 行动方案(2025—2027年)): the story is
+    # no older than the period's first year.
+    for line in lines[:HEAD_LINES]:
+        if match := found["RANGE_RE"].search(line):
+            return parse_year(match.group("from"))
     # Last resort: the year a report sets its targets for (二、2025年工作总体要求…).
     if match := found["PLAN_YEAR_RE"].search(view.norm):
         return parse_year(match.group("year"))
@@ -358,7 +365,8 @@ class TimeScope:
     def _title_deadline(self, found: dict[str, re.Pattern[str]]) -> Deadline | None:
         """The plan period the title names (行动方案(2025年), (2023-2027年), 2025年政府工作报告,
         力争到2027年…): its end year. Without a title, a range in the first lines stands in."""
-        heads = [(self.context.title, TITLE_RULES)] if self.context.title else []
+        # the title as given (full-width digits, traditional characters) in its matching form
+        heads = [(matching_form(self.context.title), TITLE_RULES)] if self.context.title else []
         first_lines = self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES]
         heads += [(line, LINE_TITLE_RULES) for line in first_lines]
         for index, (head, rules) in enumerate(heads):
@@ -370,7 +378,11 @@ class TimeScope:
                 return max(deadlines, key=lambda d: d.year)
             # A bare year only in the title (or the first line): a report's year, or (2025年).
             match = found["TITLE_YEAR_RE"].search(head) if index == 0 else None
-            if match and (self.is_report or "(" in head[max(0, match.start() - 1) : match.start()]):
+            if match and (
+                self.is_report
+                or "(" in head[max(0, match.start() - 1) : match.start()]
+                or found["PLAN_TITLE_RE"].search(head)
+            ):
                 text = head[match.start() : match.end()]
                 year = parse_year(match.group("year"))
                 return Deadline(text=text, year=year, start=0, end=0, evidence="", rule="title_year")

@@ -25,7 +25,9 @@ SHAPES = ("SUBJECT_LEVEL_RE", "LEVEL_OBJECT_RE")
 @cache
 def patterns() -> dict[str, re.Pattern[str]]:
     compiled = load_patterns(PATTERN_FILE)
-    missing = [name for name in (*SHAPES, "CLAUSE_RE", "LEVEL_SPLIT_RE") if name not in compiled]
+    missing = [
+        name for name in (*SHAPES, "CLAUSE_RE", "LEVEL_SPLIT_RE", "STANDING_VERB_RE") if name not in compiled
+    ]
     if missing:
         raise ResourceError(f"{PATTERN_FILE}: missing {', '.join(missing)}")
     for name in SHAPES:
@@ -62,7 +64,9 @@ def extract_qualitative(
             if match is None:
                 continue
             time = scope.at(clause_start, clause_end)
-            if time.past:
+            if time.past or (
+                time.deadline is None and compiled["STANDING_VERB_RE"].match(match.group("level"))
+            ):
                 break
             subject = view.text[match.start("subject") : match.end("subject")]
             for level_start, level_end in _levels(view, match):

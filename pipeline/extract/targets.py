@@ -35,7 +35,8 @@ from pipeline.resolve.comparators import (
 from pipeline.resolve.numbers import parse_number, parse_tenths
 from pipeline.resolve.units import resolve_unit, unit_lexicon
 from pipeline.resources import ResourceError, expand_references, load_yaml
-from pipeline.textview import TextView
+from pipeline.segment import jieba_tokens, load_user_dictionary
+from pipeline.textview import TextView, matching_form
 from schemas import Target
 
 _WORD_LISTS = (
@@ -46,7 +47,6 @@ _WORD_LISTS = (
     "leading_words",
     "trailing_words",
     "reported_cues",
-    "comparison_cues",
     "describing_verbs",
     "split_joiners",
     "distributive_words",
@@ -60,6 +60,9 @@ _MIN_CELL_DUMP = 4
 _MAX_CELL_LINE = 40
 # A first list part this short only swaps the modifier of the last (城镇和农村居民收入).
 _SHORT_MODIFIER = 3
+# Deadline rules that frame reviews as often as plans (十四五期间): a bare decimal change under
+# them is a reported statistic.
+_AMBIGUOUS_DEADLINE_RULES = frozenset({"plan_period"})
 # Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 
@@ -77,14 +80,16 @@ class TargetRules:
     predicate_tail_re: re.Pattern[str]
     action_prefix_re: re.Pattern[str]
     action_tail_re: re.Pattern[str]
+    action_bound_tail_re: re.Pattern[str]
+    action_examples_tail_re: re.Pattern[str]
     action_search_re: re.Pattern[str]
     describing_tail_re: re.Pattern[str]
     leading_re: re.Pattern[str]
     trailing_re: re.Pattern[str]
     measure_tail_re: re.Pattern[str]
     reported_re: re.Pattern[str]
-    comparison_re: re.Pattern[str]
     annual_re: re.Pattern[str]
+    annual_tail_re: re.Pattern[str]
     stance_re: re.Pattern[str]
     split_re: re.Pattern[str]
     change_tail_re: re.Pattern[str]
@@ -129,25 +134,38 @@ def target_rules() -> TargetRules:
     opening = f"{expanded['LIST_MARK']}|{expanded['TIME_PHRASE']}|{expanded['PLAN_PERIOD']}"
     distributive = _alternation(words["distributive_words"])
     change_words = [w for w, p in lexicon.predicates.items() if p.kind == "change"]
+    # 组织不少于20个项目, 建成超过10个: a bound between the action and its count
+    level_words = [w for w, p in lexicon.predicates.items() if p.kind == "level" and p.comparator != "eq"]
     return TargetRules(
         patterns=patterns,
         words=words,
         predicate_tail_re=re.compile(
             rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
-            rf"(?P<dist_after>{distributive})?\s*$"
+            rf"(?P<dist_after>{distributive})?(?P<rank_scope>{expanded['RANK_SCOPE']})?\s*$"
         ),
         action_prefix_re=re.compile(
             rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
         ),
-        action_tail_re=re.compile(rf"(?:{_alternation(words['action_verbs'])})+\s*$"),
+        # 推动全市1000家…: a scope word may stand between the action and its count
+        action_tail_re=re.compile(
+            rf"(?P<verbs>(?:{_alternation(words['action_verbs'])})+)(?:{expanded['ACTION_SCOPE']})?\s*$"
+        ),
+        action_bound_tail_re=re.compile(
+            rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
+        ),
         action_search_re=re.compile(_alternation(words["action_verbs"])),
+        # 开工建设东方电气氢燃料电池等5个以上装备制造项目: named examples, then the count
+        action_examples_tail_re=re.compile(
+            rf"^(?:{expanded['LIST_MARK']})*(?:{_alternation(words['action_modifiers'])})?"
+            rf"(?P<action>(?:{_alternation(words['action_verbs'])})+){expanded['EXAMPLES']}\s*$"
+        ),
         describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
         leading_re=re.compile(rf"(?:{opening}|{leading})+"),
         trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
         measure_tail_re=re.compile(rf"(?:{_alternation(words['measure_heads'])})$"),
         reported_re=re.compile(_alternation(words["reported_cues"])),
-        comparison_re=re.compile(_alternation(words["comparison_cues"])),
         annual_re=re.compile(_alternation(words["annual_words"])),
+        annual_tail_re=re.compile(rf"(?:{_alternation(words['annual_words'])})$"),
         stance_re=re.compile(_alternation(words["stance_floor_words"])),
         split_re=re.compile(_alternation(words["split_joiners"])),
         change_tail_re=re.compile(rf"(?P<change>{_alternation(change_words)})$"),
@@ -183,6 +201,7 @@ class _Found:
     stance: bool = False
     rule: str = "verb_value"
     inherited_sector: str | None = None
+    statistic_like: bool = False
 
     @property
     def sector(self) -> str | None:
@@ -203,6 +222,8 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
             value_max = parse_number(groups["num2"])
         resolved = resolve_unit(groups["unit"] or groups["unit1"])
         unit = resolved.surface if resolved else None
+        if unit and groups["per"]:
+            unit = f"{unit}/{groups['per'].removesuffix('口')}"  # 每千人5批次 → 批次/千人
         if not target_rules()["ARABIC_RE"].fullmatch(groups["num"]) and (
             unit is None or groups["num"] in target_rules().words["vague_numerals"]
         ):
@@ -280,14 +301,21 @@ def _split_parts(indicator: str, distributive: bool) -> list[str]:
         return [indicator]
     first, last = parts[0], parts[-1]
     if len(first) <= _SHORT_MODIFIER and len(last) > len(first) and _measured(last) and not _measured(first):
-        # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier
-        parts[0] = first + last[len(first) :]
+        # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier,
+        # which is the last part's first word when that is no longer (农产品和食品抽检合格率)
+        parts[0] = first + last[_modifier_length(last, len(first)) :]
     completed = [parts[0]]
     for part in parts[1:]:
         # 食品生产企业自查率和自查报告率: the second part shares the first one's subject
         anchor = completed[0].find(part[:2]) if len(part) >= 2 else -1
         completed.append(completed[0][:anchor] + part if anchor > 0 else part)
     return completed
+
+
+def _modifier_length(part: str, longest: int) -> int:
+    load_user_dictionary()
+    words = jieba_tokens(part, matching_form(part))
+    return len(words[0]) if words and len(words[0]) <= longest else longest
 
 
 def _measured(indicator: str) -> bool:
@@ -308,7 +336,8 @@ def _reported_before(view: TextView, sentence_start: int, region_start: int, val
     return bool(
         rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start)
         or rules.reported_re.search(view.norm, region_start, value.start)
-        or (bare and rules.comparison_re.search(view.norm, region_start, value.start))
+        or rules["REPORTED_SHAPE_RE"].search(view.norm, region_start, value.start)
+        or (bare and rules["COMPARISON_RE"].search(view.norm, region_start, value.start))
     )
 
 
@@ -358,7 +387,15 @@ def _find_in_clause(
         ends_well = _value_ends_well(view, match.end(), end)
         object_end: int | None = None
         if not ends_well:
-            follows_action = rules.action_tail_re.search(region) or (joined_only and last and last.action)
+            follows_action = (
+                rules.action_tail_re.search(region)
+                or rules.action_bound_tail_re.search(region)
+                or (
+                    rules.action_examples_tail_re.search(region)
+                    and rules["ARABIC_RE"].match(norm, match.start())
+                )
+                or (joined_only and last and last.action)
+            )
             if value.unit is None or not follows_action:
                 continue
             object_end = _object_end(view, match.end(), end)
@@ -407,7 +444,15 @@ def _read_item(
     if object_end is not None:
         # 打通20条断头路: the action verbs before the count + the object after it
         tail = rules.action_tail_re.search(region)
-        action = tail.group(0).strip() if tail else (last.action if last else "")
+        bound = None if tail else rules.action_bound_tail_re.search(region)
+        examples = None if tail or bound else rules.action_examples_tail_re.search(region)
+        if bound:
+            action = bound.group("action")
+            item.predicate = resolve_predicate(bound.group("predicate"))
+        elif examples:
+            action = examples.group("action")
+        else:
+            action = tail.group("verbs") if tail else (last.action if last else "")
         if not action:
             return None
         item.action = action
@@ -428,7 +473,7 @@ def _read_item(
         item.predicate = resolve_predicate(change.group("change"))
         indicator = indicator[: change.start()]
     if _reported_change(item.predicate, value, stance) and not rules["BASE_YEAR_MENTION_RE"].search(region):
-        return None
+        item.statistic_like = True  # kept only under an unambiguous deadline (_targets_from)
     if not indicator:
         # 增长7%以上、力争达到8%; 到2030年,达到40%以上: the value belongs to the indicator before
         source = last or carried
@@ -496,6 +541,10 @@ def _evidence_span(view: TextView, start: int, end: int) -> tuple[int, int]:
 def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Target]:
     time = scope.at(found.clause_start, found.clause_end)
     if time.past:
+        return []
+    if found.statistic_like and (time.deadline is None or time.deadline.rule in _AMBIGUOUS_DEADLINE_RULES):
+        # 增长14.6% under 十四五期间 (or no time at all) reads as a statistic; under 到2027年 or
+        # 今年 (a report's targets paragraph: 规上工业增加值增长7.5%) it is a planned change.
         return []
     values = found.values
     last = values[-1]
@@ -629,17 +678,25 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
     rows = [(index, row) for index, block in enumerate(_table_blocks(view)) for row in block]
     year: int | None = None
     year_text: str | None = None
+    value_columns = 0  # how many value columns the header names (a base year and a target year)
     current_block = -1
     for block_index, row in rows:
         if block_index != current_block:
-            current_block, year, year_text = block_index, None, None
+            current_block, year, year_text, value_columns = block_index, None, None, 0
         texts = [norm[c.start : c.end].strip() for c in row]
         years = [rules["YEAR_CELL_RE"].match(t) for t in texts]
         if any(years):
-            stated = [(int(m.group("year")), m.group(0).strip()) for m in years if m and m.group("year")]
+            stated = [
+                (int(m.group("year")), m.group(0).strip())
+                for m in years
+                if m and m.group("year") and not rules["BASE_COLUMN_RE"].fullmatch(m.group("role") or "")
+            ]
             year, year_text = max(stated) if stated else (year, year_text)
-            # a header row: values may still follow in a one-cell-per-line dump
-            row = [c for c, m in zip(row, years, strict=True) if not m]
+            value_columns = sum(1 for m in years if m)
+            # a header row: values may still follow in a one-cell-per-line dump, after the last
+            # header cell (what precedes it is the caption and the header: 主要指标, 序号, 指标)
+            last_header = max(i for i, m in enumerate(years) if m)
+            row = row[last_header + 1 :]
             texts = [norm[c.start : c.end].strip() for c in row]
         name: int | None = None
         unit_cell: str | None = None
@@ -650,6 +707,9 @@ def _table_targets(view: TextView, scope: TimeScope) -> list[Target]:
                 run = [index]
                 while run[-1] + 1 < len(row) and rules["TABLE_VALUE_RE"].match(texts[run[-1] + 1]):
                     run.append(run[-1] + 1)
+                if value_columns:
+                    # one cell per line: the next row's serial number (2, 3 …) follows the values
+                    run = run[:value_columns]
                 target = _table_target(view, row[name], row[run[-1]], scope, (year, year_text), unit_cell)
                 if target is not None:
                     targets.append(target)
@@ -692,9 +752,14 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
         name_end = unit_match.start()
     change = rules.change_tail_re.search(norm, name_start, name_end)
     predicate = Predicate()
+    annual = False
     if change:
         predicate = resolve_predicate(change.group("change"))
         name_end = change.start()
+        # 规模以上工业增加值年均增长(%): a yearly rate
+        rate = rules.annual_tail_re.search(norm, name_start, name_end)
+        if rate:
+            annual, name_end = True, rate.start()
     indicator = _indicator_text(view, name_start, name_end)
     if not indicator:
         return None
@@ -719,7 +784,7 @@ def _table_target(  # one row: name cell, value cell, the table's year and unit 
         comparator=comparator,
         kind=predicate.kind,
         direction=predicate.direction,
-        annual=False,
+        annual=annual,
         deadline=year,
         deadline_text=year_text,
         sector=sector_of(indicator),
