@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -34,7 +35,7 @@ from pipeline.resolve.comparators import (
 )
 from pipeline.resolve.numbers import parse_number, parse_tenths
 from pipeline.resolve.units import resolve_unit, unit_lexicon
-from pipeline.resources import ResourceError, expand_references, load_yaml
+from pipeline.resources import ResourceError, compile_expanded, expand_references, load_yaml
 from pipeline.segment import jieba_tokens, load_user_dictionary
 from pipeline.textview import TextView, matching_form
 from schemas import Target
@@ -122,13 +123,7 @@ def target_rules() -> TargetRules:
     if clash:
         raise ResourceError(f"targets.yaml: fragments {sorted(clash)} are built from other files")
     expanded = expand_references({**fragments, **built}, "targets.yaml")
-    patterns: dict[str, re.Pattern[str]] = {}
-    for name, body in expanded.items():
-        if name.endswith("_RE"):
-            try:
-                patterns[name] = re.compile(body)
-            except re.error as exc:
-                raise ResourceError(f"targets.yaml: {name} does not compile: {exc}") from exc
+    patterns = compile_expanded(expanded, "targets.yaml")
     place_words = [p.name for p in places()] + [p.short for p in places() if p.short]
     leading = _alternation([*words["leading_words"], *place_words])
     opening = f"{expanded['LIST_MARK']}|{expanded['TIME_PHRASE']}|{expanded['PLAN_PERIOD']}"
@@ -816,7 +811,53 @@ def _deduplicate(view: TextView, targets: list[Target]) -> list[Target]:
             if best is None or sentence_length(target) > sentence_length(best):
                 by_year[target.deadline] = target
         kept.extend(by_year.values())
+    kept = _drop_headline_restatements(view, kept)
     return sorted(kept, key=lambda t: (t.start, t.end))
+
+
+# A headline restates a body target in fewer words (食品抽检合格率达98% over 食品安全抽检合格率
+# 达到98%以上); the share of the shorter name's characters the longer one holds says "same".
+_RESTATEMENT_OVERLAP = 0.8
+_HEADLINE_MAX_CHARS = 60
+_HEADLINE_LINES = 4  # title, kicker, subtitle: the opening non-empty lines of a story
+
+
+def _in_headline(view: TextView, target: Target) -> bool:
+    """A target in one of the opening lines that ends no sentence: a headline or a kicker
+    (a table row is not one, however short)."""
+    opening = view.text[: target.start].split("\n")
+    if sum(1 for line in opening[:-1] if line.strip()) >= _HEADLINE_LINES:
+        return False
+    line_end = view.text.find("\n", target.end)
+    line = (opening[-1] + view.text[target.start : line_end if line_end >= 0 else len(view.text)]).strip()
+    return (
+        len(line) <= _HEADLINE_MAX_CHARS
+        and "|" not in line
+        and not line.endswith(("。", "；", ";", "！", "？"))
+    )
+
+
+def _restates(short: str, long: str) -> bool:
+    a, b = sorted((_INDICATOR_DROP_RE.sub("", short), _INDICATOR_DROP_RE.sub("", long)), key=len)
+    if not a:
+        return False
+    shared = sum((Counter(a) & Counter(b)).values())
+    return a in b or shared / len(a) >= _RESTATEMENT_OVERLAP
+
+
+def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[Target]:
+    """GUIDELINES §1: the same target stated in the headline and the body is one target."""
+    body = [t for t in targets if not _in_headline(view, t)]
+    return [
+        t
+        for t in targets
+        if not _in_headline(view, t)
+        or not any(
+            (b.value, b.unit, b.deadline) == (t.value, t.unit, t.deadline)
+            and _restates(t.indicator, b.indicator)
+            for b in body
+        )
+    ]
 
 
 def extract_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:

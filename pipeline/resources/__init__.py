@@ -95,12 +95,21 @@ def load_patterns(name: str) -> dict[str, re.Pattern[str]]:
     data = load_yaml(name)
     if not isinstance(data, dict):
         raise ResourceError(f"{name}: expected a mapping of fragment names to regexes")
-    expanded = expand_references({str(k): str(v) for k, v in data.items()}, name)
+    return compile_fragments({str(k): str(v) for k, v in data.items()}, name)
+
+
+def compile_fragments(fragments: Mapping[str, str], source: str) -> dict[str, re.Pattern[str]]:
+    """Resolve references between ``fragments`` and compile those named ``*_RE``."""
+    return compile_expanded(expand_references(fragments, source), source)
+
+
+def compile_expanded(expanded: Mapping[str, str], source: str) -> dict[str, re.Pattern[str]]:
+    """Compile the already expanded fragments named ``*_RE``; a bad regex names its file."""
     compiled: dict[str, re.Pattern[str]] = {}
     for key, body in expanded.items():
         if key.endswith("_RE"):
             try:
                 compiled[key] = re.compile(body)
             except re.error as exc:
-                raise ResourceError(f"{name}: {key} does not compile: {exc}") from exc
+                raise ResourceError(f"{source}: {key} does not compile: {exc}") from exc
     return compiled
