@@ -6,8 +6,14 @@ from datetime import date
 
 import pytest
 
+from pipeline.clean import clean_text
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.document_fields import extract_document_fields, parse_date, places
+from pipeline.extract.document_fields import (
+    extract_document_fields,
+    parse_date,
+    places,
+    published_in_cut_footer,
+)
 from pipeline.textview import TextView
 
 # (id, text, title, published, jurisdiction, code, doc_type)
@@ -273,3 +279,28 @@ def test_places_cover_every_province_and_prefecture() -> None:
     for prefecture in prefectures:
         assert prefecture.code[:2] == by_name[prefecture.parent or ""].code[:2], prefecture.name
     assert by_name["全国"].code == "100000"
+
+
+_EPAPER = (
+    "第A05版:要闻\n\n漳州出台质量强市实施方案\n\n本报讯(记者 陈明)近日,《漳州市质量强市建设实施方案》印发,"
+    "提出到2025年制造业产品质量合格率达到94%以上。\n\n版权所有 闽南日报社\n联系我们:0596-1234567\n"
+    "闽南日报要闻 A05漳州出台质量强市实施方案 2024-05-21 2024年5月21日 星期二"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(_EPAPER, date(2024, 5, 21), id="epaper-footer-cut-with-the-tail"),
+        pytest.param(
+            "漳州出台质量强市实施方案\n发布时间:2024-05-20 09:00\n" + _EPAPER,
+            None,
+            id="a-publication-line-in-the-text-wins",
+        ),
+        pytest.param("漳州出台质量强市实施方案\n本报讯 近日,方案印发。", None, id="no-footer"),
+    ],
+)
+def test_published_in_cut_footer(raw: str, expected: date | None) -> None:
+    cleaned = clean_text(raw)
+    assert "星期二" not in cleaned  # the footer really is cut by the clean stage
+    assert published_in_cut_footer(raw, cleaned) == expected

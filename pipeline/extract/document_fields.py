@@ -224,6 +224,19 @@ def find_published(view: TextView) -> date | None:
     return None
 
 
+def published_in_cut_footer(raw: str, cleaned: str) -> date | None:
+    """The date of an e-paper's page footer (`… 2023年10月31日 星期二`) that the clean stage cut
+    with the rest of the page's tail; only when the kept text dates itself nowhere, so a 发布时间
+    line or a dateline still wins."""
+    pattern = field_patterns().single["page_footer_date"]
+    raw_lines = [line.strip() for line in raw.rstrip().rsplit("\n", _FOOTER_LINES * 4)[-_FOOTER_LINES * 4 :]]
+    footer = [matching_form(line) for line in raw_lines if line][-_FOOTER_LINES:]
+    for line in footer:
+        if (match := pattern.search(line)) and (parsed := parse_date(match.group(1))):
+            return parsed if find_published(TextView.from_text(cleaned)) is None else None
+    return None
+
+
 def _places_in(haystack: str) -> list[tuple[int, Place]]:
     found: list[tuple[int, Place]] = []
     for place in places():
