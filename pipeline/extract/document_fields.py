@@ -85,6 +85,7 @@ _SINGLE_KEYS = (
     "title_after_issuer",
     "issuer_after_place",
     "title_issuer_place",
+    "title_place_issues",
     "report_section_heading",
     "paragraph_end",
     "published_label",
@@ -290,9 +291,13 @@ def find_jurisdiction(view: TextView, title: str | None) -> Place | None:
             return known
         if not _places_in(name):
             return Place(name=name, code="", level="county", short="", parent=None)
-    for haystack in (matching_form(title) if title else "", "\n".join(_head_lines(view))):
+    for haystack in (title_norm, "\n".join(_head_lines(view))):
         if haystack and (found := _places_in(haystack)):
             return _choose_place(haystack, found)
+        if haystack is title_norm and (
+            issuing := field_patterns().single["title_place_issues"].match(title_norm)
+        ):
+            return Place(name=issuing.group("place"), code="", level="county", short="", parent=None)
         if haystack and any(p.search(haystack) for p in field_patterns().national_framing):
             return _country()
     return None
