@@ -326,7 +326,11 @@ def _quoted(masked: str) -> list[_Candidate]:
                 kind = "label"
             elif (head_kind := _head_type(content)) is not None:
                 kind = head_kind
-            elif trigger_before and compiled["NEUTRAL_FOLLOW_RE"].match(follow):
+            elif (
+                trigger_before
+                and compiled["NEUTRAL_FOLLOW_RE"].match(follow)
+                and not compiled["QUOTED_GENERIC_RE"].search(content)
+            ):
                 kind = "other"
                 gap = trigger_before.groupdict().get("gap") if index == 0 else None
                 if gap:
