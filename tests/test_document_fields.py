@@ -342,3 +342,17 @@ def test_published_in_cut_footer(raw: str, expected: date | None) -> None:
     cleaned = clean_text(raw)
     assert "星期二" not in cleaned  # the footer really is cut by the clean stage
     assert published_in_cut_footer(raw, cleaned) == expected
+
+
+@pytest.mark.parametrize(
+    ("page_title", "expected"),
+    [
+        pytest.param("泰州市召开质量工作会议|泰州市人民政府", "泰州市召开质量工作会议", id="bar-government"),
+        pytest.param("泰州市召开质量工作会议——泰州日报", "泰州市召开质量工作会议", id="dash-paper"),
+        pytest.param("泰州市召开质量工作会议 - 中国泰州网", "泰州市召开质量工作会议", id="hyphen-site"),
+        pytest.param("质量强市——泰州在行动", "质量强市——泰州在行动", id="a-subtitle-is-no-site-name"),
+    ],
+)
+def test_site_name_cut_from_page_title(page_title: str, expected: str) -> None:
+    view = TextView.from_text("本报讯 3月14日,全市质量工作会议召开。")
+    assert extract_document_fields(view, DocumentContext(title=page_title)).title == expected

@@ -78,6 +78,7 @@ class FieldPatterns:
 _CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "news_title", "policy_title")
 _SINGLE_KEYS = (
     "title_strip",
+    "title_site_suffix",
     "issuer_line",
     "salutation_line",
     "transmitted_title",
@@ -326,8 +327,16 @@ def classify_doc_type(view: TextView, title: str | None) -> DocType:
     return "news" if title else "policy"
 
 
+def _without_site_name(title: str | None) -> str | None:
+    """A page's <title> as its headline: the site's name after it is cut."""
+    if not title:
+        return title
+    suffix = field_patterns().single["title_site_suffix"].search(matching_form(title))
+    return title[: suffix.start()] if suffix and suffix.start() > 0 else title
+
+
 def extract_document_fields(view: TextView, hints: DocumentContext) -> DocumentContext:
-    title = hints.title or find_title(view)
+    title = _without_site_name(hints.title) or find_title(view)
     if title is None and classify_doc_type(view, None) == "report":
         title = find_report_section_title(view)
     place = find_jurisdiction(view, title)
