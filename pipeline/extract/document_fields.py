@@ -21,6 +21,7 @@ from schemas import DocType
 
 _HEAD_LINES = 12
 _FOOTER_LINES = 3
+_SIGNATURE_LINES = 6
 _MAX_TITLE_CHARS = 80
 _TRANSMITTAL_WINDOW = 3
 _DATE_PARTS_RE = re.compile(
@@ -96,6 +97,7 @@ _SINGLE_KEYS = (
     "source_date_line",
     "speech_dateline",
     "page_footer_date",
+    "signature_line",
 )
 
 
@@ -220,7 +222,12 @@ def find_published(view: TextView) -> date | None:
             match = single[key].match(line)
             if match and (key != "date_line" or len(line) <= 40) and (parsed := parse_date(match.group(1))):
                 return parsed
-    for _, line in _lines(view)[-_FOOTER_LINES:]:
+    tail = [norm for _, norm in _lines(view)[-_SIGNATURE_LINES:]]
+    for above, line in zip(tail, tail[1:], strict=False):
+        match = single["date_line"].match(line)
+        if match and single["signature_line"].match(above) and (parsed := parse_date(match.group(1))):
+            return parsed  # the date signed under a long notice, below its issuer's name
+    for line in tail[-_FOOTER_LINES:]:
         if (match := single["page_footer_date"].search(line)) and (parsed := parse_date(match.group(1))):
             return parsed
     return None
