@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import cn2an
@@ -223,7 +224,7 @@ def find_published(view: TextView) -> date | None:
             if match and (key != "date_line" or len(line) <= 40) and (parsed := parse_date(match.group(1))):
                 return parsed
     tail = [norm for _, norm in _lines(view)[-_SIGNATURE_LINES:]]
-    for above, line in zip(tail, tail[1:], strict=False):
+    for above, line in pairwise(tail):
         match = single["date_line"].match(line)
         if match and single["signature_line"].match(above) and (parsed := parse_date(match.group(1))):
             return parsed  # the date signed under a long notice, below its issuer's name
