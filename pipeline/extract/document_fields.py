@@ -85,6 +85,9 @@ _SINGLE_KEYS = (
     "salutation_line",
     "transmitted_title",
     "title_continuation",
+    "title_open_about",
+    "title_document_end",
+    "title_inline_meta",
     "title_after_issuer",
     "issuer_after_place",
     "title_issuer_place",
@@ -186,9 +189,13 @@ def find_title(view: TextView) -> str | None:
             return None
         if single["date_line"].match(norm) and len(norm) <= 40:
             continue
+        if meta := single["title_inline_meta"].search(norm):
+            text, norm = text[: meta.start()], norm[: meta.start()]
         if len(norm) > _MAX_TITLE_CHARS or norm[-1] in _SENTENCE_END:
             return None
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if single["title_open_about"].match(norm) and single["title_document_end"].match(following):
+            return text + lines[index + 1][0]
         if single["issuer_line"].match(norm) and single["title_after_issuer"].match(following):
             return text + lines[index + 1][0]
         if single["title_continuation"].match(following):
@@ -247,40 +254,43 @@ def published_in_cut_footer(raw: str, cleaned: str) -> date | None:
     return None
 
 
-def _places_in(haystack: str) -> list[tuple[int, Place]]:
-    found: list[tuple[int, Place]] = []
+def _places_in(haystack: str) -> list[tuple[int, int, Place]]:
+    """(position, length of the name matched, place), leftmost first; at one position the longer
+    name wins (吉林市出台… is the city, not the province whose short name is 吉林)."""
+    found: list[tuple[int, int, Place]] = []
     for place in places():
         for name in (place.name, place.short):
             if name and (position := haystack.find(name)) >= 0:
-                found.append((position, place))
+                found.append((position, len(name), place))
                 break
     country = _country()
     if country:
-        hits = [m.start() for p in field_patterns().central if (m := p.search(haystack))]
+        hits = [
+            (m.start(), m.end() - m.start()) for p in field_patterns().central if (m := p.search(haystack))
+        ]
         if hits:
-            found.append((min(hits), country))
-    return sorted(found, key=lambda item: item[0])
+            found.append((*min(hits), country))
+    return sorted(found, key=lambda item: (item[0], -item[1]))
 
 
 def _country() -> Place | None:
     return next((p for p in places() if p.level == "country"), None)
 
 
-def _choose_place(haystack: str, found: list[tuple[int, Place]]) -> Place:
-    position, first = found[0]
+def _choose_place(haystack: str, found: list[tuple[int, int, Place]]) -> Place:
+    position, length, first = found[0]
     issuer_after_place = field_patterns().single["issuer_after_place"]
-    for name in (first.name, first.short):
-        if (
-            name
-            and haystack.startswith(name, position)
-            and issuer_after_place.match(haystack, position + len(name))
-        ):
-            return first
+    if issuer_after_place.match(haystack[position + length :]):
+        return first
+    # A city written right after its own province (江苏盐城：…) is the more specific place.
+    for other_position, _, place in found:
+        if other_position == position + length and place.parent == first.name:
+            return place
     if position == 0:
         return first
     # A city named with its own province (山东青岛, 对山东、对青岛) is the more specific place.
-    named = {place.name for _, place in found}
-    for _, place in found:
+    named = {place.name for _, _, place in found}
+    for _, _, place in found:
         if place.level == "prefecture" and place.parent in named and first.name == place.parent:
             return place
     return first
