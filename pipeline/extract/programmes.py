@@ -320,6 +320,8 @@ def _quoted(masked: str) -> list[_Candidate]:
                     res.heads[head_match.group(0)],
                     head_match.end(),
                 )
+            elif head_match:
+                kind = res.heads[head_match.group(0)]  # “你点我检”“你送我检”活动: each item shares the head
             elif compiled["BRAND_FOLLOW_RE"].match(follow) or res.regional_brand_re.match(content):
                 kind = "brand"
             elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
