@@ -15,6 +15,7 @@ from spacy.language import Language
 from pipeline import process
 from pipeline.clean import clean_text, html_main_text
 from pipeline.extract.context import DocumentContext
+from pipeline.extract.document_fields import published_in_cut_footer
 from pipeline.read import RawDocument
 from schemas import Document, ErrorRecord
 
@@ -47,6 +48,7 @@ def process_raw(nlp: Language, raw: RawDocument) -> Document | ErrorRecord:
     text = clean_text(body)
     if not text:
         return error("empty_document", "nothing is left after removing page furniture")
+    hints.published = hints.published or published_in_cut_footer(body, text)
     try:
         return process(nlp, text, raw.doc, source=raw.source, hints=hints)
     except ValidationError as exc:

@@ -6,8 +6,14 @@ from datetime import date
 
 import pytest
 
+from pipeline.clean import clean_text
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.document_fields import extract_document_fields, parse_date, places
+from pipeline.extract.document_fields import (
+    extract_document_fields,
+    parse_date,
+    places,
+    published_in_cut_footer,
+)
 from pipeline.textview import TextView
 
 # (id, text, title, published, jurisdiction, code, doc_type)
@@ -223,6 +229,115 @@ GOLDEN = [
         "370000",
         "policy",
     ),
+    (
+        "column-label-above-headline",
+        "时政要闻\n常州出台质量强市三年行动计划\n2024年04月12日 08:30 来源:常州日报\n"
+        "本报讯 市政府日前印发《常州市质量强市建设三年行动计划》。",
+        "常州出台质量强市三年行动计划",
+        date(2024, 4, 12),
+        "常州市",
+        "320400",
+        "news",
+    ),
+    (
+        "ministry-short-name-is-central",
+        "工信部印发制造业质量提升行动方案\n来源:中国质量报 2024/05/10\n"
+        "本报讯 近日,工信部印发《制造业质量提升行动方案》。",
+        "工信部印发制造业质量提升行动方案",
+        date(2024, 5, 10),
+        "全国",
+        "100000",
+        "news",
+    ),
+    (
+        "county-headline-issuing",
+        "德清县发布质量强县建设实施方案\n发布日期:2024-07-03\n近日,德清县人民政府发布《德清县质量强县建设实施方案》。",
+        "德清县发布质量强县建设实施方案",
+        date(2024, 7, 3),
+        "德清县",
+        None,
+        "news",
+    ),
+    (
+        "notice-title-is-no-news",
+        "常德市人民政府办公室关于印发《常德市质量提升行动方案》的通知\n发布日期:2024-03-01\n各区县(市)人民政府:",
+        "常德市人民政府办公室关于印发《常德市质量提升行动方案》的通知",
+        date(2024, 3, 1),
+        "常德市",
+        "430700",
+        "policy",
+    ),
+    (
+        "long-notice-signed-at-the-end",
+        "镇江市人民政府关于加快建设质量强市的实施意见\n各辖市、区人民政府,市各委办局:\n"
+        "为深入贯彻《质量强国建设纲要》,现提出如下意见。\n"
+        + "\n".join(f"({i})推进第{i}项重点工作,提升质量水平。" for i in range(1, 16))
+        + "\n\n镇江市人民政府\n2024年6月18日",
+        "镇江市人民政府关于加快建设质量强市的实施意见",
+        date(2024, 6, 18),
+        "镇江市",
+        "321100",
+        "policy",
+    ),
+    (
+        "status-in-brackets-under-title",
+        "宿迁市质量强市建设实施方案\n(试行)\n为推动高质量发展,制定本方案。",
+        "宿迁市质量强市建设实施方案(试行)",
+        None,
+        "宿迁市",
+        "321300",
+        "policy",
+    ),
+    (
+        "date-under-a-sentence-is-no-signature",
+        "宿迁出台质量强市方案\n本报讯 近日,宿迁市出台质量强市建设实施方案。\n"
+        + "\n".join(f"方案第{i}部分提出了具体举措。" for i in range(1, 16))
+        + "\n该方案自2024年7月1日起施行。\n2024年6月18日",
+        "宿迁出台质量强市方案",
+        None,
+        "宿迁市",
+        "321300",
+        "news",
+    ),
+    (
+        "city-right-after-its-province",
+        "江苏盐城:质量强市建设跑出加速度\n2024年10月08日 来源:新华日报\n"
+        "本报讯 近日,盐城市委、市政府印发《关于加快建设质量强市的实施意见》。",
+        "江苏盐城:质量强市建设跑出加速度",
+        date(2024, 10, 8),
+        "盐城市",
+        "320900",
+        "news",
+    ),
+    (
+        "city-sharing-its-province-short-name",
+        "吉林市出台质量强市实施方案\n2024-03-01 来源:江城日报\n"
+        "本报讯 近日,吉林市人民政府印发《吉林市质量强市建设实施方案》。",
+        "吉林市出台质量强市实施方案",
+        date(2024, 3, 1),
+        "吉林市",
+        "220200",
+        "news",
+    ),
+    (
+        "about-title-broken-over-two-lines",
+        "关于进一步加强\n质量基础设施建设的实施意见\n发布日期:2024-05-06\n"
+        "各设区市人民政府:为加强质量基础设施建设,提出如下意见。\n江西省人民政府办公厅\n2024年4月30日",
+        "关于进一步加强质量基础设施建设的实施意见",
+        date(2024, 5, 6),
+        "江西省",
+        "360000",
+        "policy",
+    ),
+    (
+        "publication-time-on-the-title-line",
+        "潮州市质量强市建设三年行动方案(2024—2026年) 发布时间:2024-05-06\n为推动高质量发展,制定本方案。",
+        "潮州市质量强市建设三年行动方案(2024—2026年)",
+        date(2024, 5, 6),
+        "潮州市",
+        "445100",
+        "policy",
+    ),
 ]
 
 
@@ -273,3 +388,42 @@ def test_places_cover_every_province_and_prefecture() -> None:
     for prefecture in prefectures:
         assert prefecture.code[:2] == by_name[prefecture.parent or ""].code[:2], prefecture.name
     assert by_name["全国"].code == "100000"
+
+
+_EPAPER = (
+    "第A05版:要闻\n\n漳州出台质量强市实施方案\n\n本报讯(记者 陈明)近日,《漳州市质量强市建设实施方案》印发,"
+    "提出到2025年制造业产品质量合格率达到94%以上。\n\n版权所有 闽南日报社\n联系我们:0596-1234567\n"
+    "闽南日报要闻 A05漳州出台质量强市实施方案 2024-05-21 2024年5月21日 星期二"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(_EPAPER, date(2024, 5, 21), id="epaper-footer-cut-with-the-tail"),
+        pytest.param(
+            "漳州出台质量强市实施方案\n发布时间:2024-05-20 09:00\n" + _EPAPER,
+            None,
+            id="a-publication-line-in-the-text-wins",
+        ),
+        pytest.param("漳州出台质量强市实施方案\n本报讯 近日,方案印发。", None, id="no-footer"),
+    ],
+)
+def test_published_in_cut_footer(raw: str, expected: date | None) -> None:
+    cleaned = clean_text(raw)
+    assert "星期二" not in cleaned  # the footer really is cut by the clean stage
+    assert published_in_cut_footer(raw, cleaned) == expected
+
+
+@pytest.mark.parametrize(
+    ("page_title", "expected"),
+    [
+        pytest.param("泰州市召开质量工作会议|泰州市人民政府", "泰州市召开质量工作会议", id="bar-government"),
+        pytest.param("泰州市召开质量工作会议——泰州日报", "泰州市召开质量工作会议", id="dash-paper"),
+        pytest.param("泰州市召开质量工作会议 - 中国泰州网", "泰州市召开质量工作会议", id="hyphen-site"),
+        pytest.param("质量强市——泰州在行动", "质量强市——泰州在行动", id="a-subtitle-is-no-site-name"),
+    ],
+)
+def test_site_name_cut_from_page_title(page_title: str, expected: str) -> None:
+    view = TextView.from_text("本报讯 3月14日,全市质量工作会议召开。")
+    assert extract_document_fields(view, DocumentContext(title=page_title)).title == expected

@@ -2,7 +2,8 @@
 
 Figures reached when written (34 dev documents): programmes F1 1.000, policies 1.000,
 agencies 1.000, title 1.000, published 0.971 (014's only date is in a page footer the clean
-stage removes), jurisdiction 1.000, doc_type 1.000.
+stage removes; 1.000 since the cut footer's date is read when the kept text has none),
+jurisdiction 1.000, doc_type 1.000.
 The floors sit a little below them.
 """
 
@@ -21,7 +22,7 @@ FLOORS = {
     ("policies_cited", "f1"): 0.97,
     ("agencies", "f1"): 0.97,
     ("document_fields", "title"): 0.97,
-    ("document_fields", "published"): 0.94,
+    ("document_fields", "published"): 0.97,
     ("document_fields", "jurisdiction"): 0.97,
     ("document_fields", "doc_type"): 0.97,
 }

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import cn2an
@@ -21,6 +22,7 @@ from schemas import DocType
 
 _HEAD_LINES = 12
 _FOOTER_LINES = 3
+_SIGNATURE_LINES = 6
 _MAX_TITLE_CHARS = 80
 _TRANSMITTAL_WINDOW = 3
 _DATE_PARTS_RE = re.compile(
@@ -78,13 +80,18 @@ class FieldPatterns:
 _CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "news_title", "policy_title")
 _SINGLE_KEYS = (
     "title_strip",
+    "title_site_suffix",
     "issuer_line",
     "salutation_line",
     "transmitted_title",
     "title_continuation",
+    "title_open_about",
+    "title_document_end",
+    "title_inline_meta",
     "title_after_issuer",
     "issuer_after_place",
     "title_issuer_place",
+    "title_place_issues",
     "report_section_heading",
     "paragraph_end",
     "published_label",
@@ -94,6 +101,7 @@ _SINGLE_KEYS = (
     "source_date_line",
     "speech_dateline",
     "page_footer_date",
+    "signature_line",
 )
 
 
@@ -181,9 +189,13 @@ def find_title(view: TextView) -> str | None:
             return None
         if single["date_line"].match(norm) and len(norm) <= 40:
             continue
+        if meta := single["title_inline_meta"].search(norm):
+            text, norm = text[: meta.start()], norm[: meta.start()]
         if len(norm) > _MAX_TITLE_CHARS or norm[-1] in _SENTENCE_END:
             return None
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if single["title_open_about"].match(norm) and single["title_document_end"].match(following):
+            return text + lines[index + 1][0]
         if single["issuer_line"].match(norm) and single["title_after_issuer"].match(following):
             return text + lines[index + 1][0]
         if single["title_continuation"].match(following):
@@ -218,46 +230,67 @@ def find_published(view: TextView) -> date | None:
             match = single[key].match(line)
             if match and (key != "date_line" or len(line) <= 40) and (parsed := parse_date(match.group(1))):
                 return parsed
-    for _, line in _lines(view)[-_FOOTER_LINES:]:
+    tail = [norm for _, norm in _lines(view)[-_SIGNATURE_LINES:]]
+    for above, line in pairwise(tail):
+        match = single["date_line"].match(line)
+        if match and single["signature_line"].match(above) and (parsed := parse_date(match.group(1))):
+            return parsed  # the date signed under a long notice, below its issuer's name
+    for line in tail[-_FOOTER_LINES:]:
         if (match := single["page_footer_date"].search(line)) and (parsed := parse_date(match.group(1))):
             return parsed
     return None
 
 
-def _places_in(haystack: str) -> list[tuple[int, Place]]:
-    found: list[tuple[int, Place]] = []
+def published_in_cut_footer(raw: str, cleaned: str) -> date | None:
+    """The date of an e-paper's page footer (`… 2023年10月31日 星期二`) that the clean stage cut
+    with the rest of the page's tail; only when the kept text dates itself nowhere, so a 发布时间
+    line or a dateline still wins."""
+    pattern = field_patterns().single["page_footer_date"]
+    raw_lines = [line.strip() for line in raw.rstrip().rsplit("\n", _FOOTER_LINES * 4)[-_FOOTER_LINES * 4 :]]
+    footer = [matching_form(line) for line in raw_lines if line][-_FOOTER_LINES:]
+    for line in footer:
+        if (match := pattern.search(line)) and (parsed := parse_date(match.group(1))):
+            return parsed if find_published(TextView.from_text(cleaned)) is None else None
+    return None
+
+
+def _places_in(haystack: str) -> list[tuple[int, int, Place]]:
+    """(position, length of the name matched, place), leftmost first; at one position the longer
+    name wins (吉林市出台… is the city, not the province whose short name is 吉林)."""
+    found: list[tuple[int, int, Place]] = []
     for place in places():
         for name in (place.name, place.short):
             if name and (position := haystack.find(name)) >= 0:
-                found.append((position, place))
+                found.append((position, len(name), place))
                 break
     country = _country()
     if country:
-        hits = [m.start() for p in field_patterns().central if (m := p.search(haystack))]
+        hits = [
+            (m.start(), m.end() - m.start()) for p in field_patterns().central if (m := p.search(haystack))
+        ]
         if hits:
-            found.append((min(hits), country))
-    return sorted(found, key=lambda item: item[0])
+            found.append((*min(hits), country))
+    return sorted(found, key=lambda item: (item[0], -item[1]))
 
 
 def _country() -> Place | None:
     return next((p for p in places() if p.level == "country"), None)
 
 
-def _choose_place(haystack: str, found: list[tuple[int, Place]]) -> Place:
-    position, first = found[0]
+def _choose_place(haystack: str, found: list[tuple[int, int, Place]]) -> Place:
+    position, length, first = found[0]
     issuer_after_place = field_patterns().single["issuer_after_place"]
-    for name in (first.name, first.short):
-        if (
-            name
-            and haystack.startswith(name, position)
-            and issuer_after_place.match(haystack, position + len(name))
-        ):
-            return first
+    if issuer_after_place.match(haystack[position + length :]):
+        return first
+    # A city written right after its own province (江苏盐城：…) is the more specific place.
+    for other_position, _, place in found:
+        if other_position == position + length and place.parent == first.name:
+            return place
     if position == 0:
         return first
     # A city named with its own province (山东青岛, 对山东、对青岛) is the more specific place.
-    named = {place.name for _, place in found}
-    for _, place in found:
+    named = {place.name for _, _, place in found}
+    for _, _, place in found:
         if place.level == "prefecture" and place.parent in named and first.name == place.parent:
             return place
     return first
@@ -277,9 +310,13 @@ def find_jurisdiction(view: TextView, title: str | None) -> Place | None:
             return known
         if not _places_in(name):
             return Place(name=name, code="", level="county", short="", parent=None)
-    for haystack in (matching_form(title) if title else "", "\n".join(_head_lines(view))):
+    for haystack in (title_norm, "\n".join(_head_lines(view))):
         if haystack and (found := _places_in(haystack)):
             return _choose_place(haystack, found)
+        if haystack is title_norm and (
+            issuing := field_patterns().single["title_place_issues"].match(title_norm)
+        ):
+            return Place(name=issuing.group("place"), code="", level="county", short="", parent=None)
         if haystack and any(p.search(haystack) for p in field_patterns().national_framing):
             return _country()
     return None
@@ -308,8 +345,16 @@ def classify_doc_type(view: TextView, title: str | None) -> DocType:
     return "news" if title else "policy"
 
 
+def _without_site_name(title: str | None) -> str | None:
+    """A page's <title> as its headline: the site's name after it is cut."""
+    if not title:
+        return title
+    suffix = field_patterns().single["title_site_suffix"].search(matching_form(title))
+    return title[: suffix.start()] if suffix and suffix.start() > 0 else title
+
+
 def extract_document_fields(view: TextView, hints: DocumentContext) -> DocumentContext:
-    title = hints.title or find_title(view)
+    title = _without_site_name(hints.title) or find_title(view)
     if title is None and classify_doc_type(view, None) == "report":
         title = find_report_section_title(view)
     place = find_jurisdiction(view, title)

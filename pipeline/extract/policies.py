@@ -18,6 +18,7 @@ from schemas import CitedPolicy, Mention
 # 《…》 with nested 〈…〉 (or nested 《…》 written by sloppy sources) inside.
 TITLE_RE = re.compile(r"《((?:[^《》\n]|〈[^〈〉\n]*〉|《[^《》\n]*》){1,160})》")
 _BRACKETS_RE = re.compile(r"[《》〈〉]")
+_EDITION_RE = re.compile(r"(\([^()]{1,20}\))+$")
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,18 @@ class _Earlier:
     bracketed: bool
 
 
+def _without_edition(title_norm: str) -> str:
+    """The title before its bracketed period or edition: …行动方案(2023-2025年) → …行动方案."""
+    return _EDITION_RE.sub("", title_norm)
+
+
 def _resolve_generic(
     short: str, before: int, earlier: list[_Earlier], doc_title: str | None
 ) -> _Earlier | str | None:
-    candidates = [e for e in earlier if e.end <= before and e.norm.endswith(short)]
+    candidates = [e for e in earlier if e.end <= before and _without_edition(e.norm).endswith(short)]
     if candidates:
         return max(candidates, key=lambda e: e.end)
-    if doc_title and clean_title(matching_form(doc_title)).endswith(short):
+    if doc_title and _without_edition(clean_title(matching_form(doc_title))).endswith(short):
         return clean_title(doc_title)
     return None
 

@@ -50,6 +50,7 @@ class ProgrammeResources:
     trigger_end_re: re.Pattern[str]
     strong_trigger_end_re: re.Pattern[str]
     regional_brand_re: re.Pattern[str]
+    known_label_re: re.Pattern[str]
 
 
 @cache
@@ -101,6 +102,7 @@ def programme_resources() -> ProgrammeResources:
         trigger_end_re=trigger_end_re,
         strong_trigger_end_re=strong_end_re,
         regional_brand_re=re.compile(regional),
+        known_label_re=re.compile("|".join(re.escape(str(label)) for label in data["known_labels"])),
     )
 
 
@@ -212,9 +214,20 @@ def _unquoted(masked: str) -> list[_Candidate]:
         start = items[0][0]
         clause = masked[_clause_start(masked, start) : start]
         heading = _is_heading(masked, start, match.end())
-        if not (res.heads[head] == "award" or heading or res.trigger_re.search(clause) or kind == "trigger"):
+        spread = res.heads[head] == "system" and res.compiled["SYSTEM_SPREAD_RE"].match(
+            masked[match.end() : match.end() + 4]
+        )
+        if not (
+            res.heads[head] == "award"
+            or heading
+            or spread
+            or res.trigger_re.search(clause)
+            or kind == "trigger"
+        ):
             continue
         if res.compiled["WON_RE"].search(masked[_clause_start(masked, start) : match.start()]):
+            continue
+        if res.heads[head] == "system" and not _system_brought_in(masked, start, match.end()):
             continue
         item_texts = [masked[s:e] for s, e in items]
         parallel = len(items) > 1 and len({t[:_PARALLEL_PREFIX] for t in item_texts}) == 1
@@ -223,6 +236,36 @@ def _unquoted(masked: str) -> list[_Candidate]:
             if _acceptable(_core(_canonical(name)), head):
                 found.append(_Candidate(name, res.heads[head], start, match.end(), "unquoted"))
     return found
+
+
+def _system_brought_in(masked: str, start: int, end: int) -> bool:
+    """A 制度 the text introduces or spreads, not one it merely tends (完善…制度)."""
+    res = programme_resources()
+    clause_start = _clause_start(masked, start)
+    triggers = list(res.trigger_re.finditer(masked, clause_start, start))
+    brought_in = bool(triggers) and bool(
+        res.compiled["SYSTEM_TRIGGER_RE"].search(masked, clause_start, triggers[-1].end())
+    )
+    return brought_in or bool(res.compiled["SYSTEM_SPREAD_RE"].match(masked[end : end + 4]))
+
+
+def _drop_nested(candidates: list[_Candidate]) -> list[_Candidate]:
+    """An unquoted name that a longer unquoted name starting at the same place extends is part of
+    it (集中连片高标准农田示范区 inside 集中连片高标准农田示范区建设试点)."""
+    longest: dict[int, int] = {}
+    for candidate in candidates:
+        if candidate.rule == "unquoted":
+            longest[candidate.start] = max(longest.get(candidate.start, 0), candidate.end)
+    return [c for c in candidates if c.rule != "unquoted" or c.end == longest[c.start]]
+
+
+def _known_labels(masked: str) -> list[_Candidate]:
+    res = programme_resources()
+    return [
+        _Candidate(match.group(0), "label", match.start(), match.end(), "known")
+        for match in res.known_label_re.finditer(masked)
+        if res.compiled["KNOWN_LABEL_FOLLOW_RE"].match(masked[match.end() : match.end() + 6])
+    ]
 
 
 def _quote_chains(masked: str) -> list[list[re.Match[str]]]:
@@ -259,28 +302,37 @@ def _quoted(masked: str) -> list[_Candidate]:
         for index, quote in enumerate(chain):
             content = quote.group("content")
             is_last = index == len(chain) - 1
-            if compiled["SLOGAN_RE"].search(content) or (
-                compiled["LIST_SLOGAN_RE"].search(content) and not (is_last and head_match)
-            ):
+            listed_or_paired = (
+                compiled["LIST_SLOGAN_RE"].search(content)
+                or compiled["NUMERAL_PAIR_SLOGAN_RE"].match(content)
+                or compiled["CODE_SLOGAN_RE"].match(content)
+            )
+            if compiled["SLOGAN_RE"].search(content) or (listed_or_paired and not (is_last and head_match)):
                 continue
             name_start, name_end = quote.start(), quote.end()
             kind: ProgrammeType | None = None
             name = content
             if is_last and compiled["BRAND_FOLLOW_RE"].match(follow):
                 kind = "brand"
-            elif is_last and head_match and head_match.group(0) not in res.quoted_only_heads:
+            elif is_last and head_match:
                 name, kind, name_end = (
                     content + head_match.group(0),
                     res.heads[head_match.group(0)],
                     head_match.end(),
                 )
+            elif head_match:
+                kind = res.heads[head_match.group(0)]  # “你点我检”“你送我检”活动: each item shares the head
             elif compiled["BRAND_FOLLOW_RE"].match(follow) or res.regional_brand_re.match(content):
                 kind = "brand"
             elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
                 kind = "label"
             elif (head_kind := _head_type(content)) is not None:
                 kind = head_kind
-            elif trigger_before and compiled["NEUTRAL_FOLLOW_RE"].match(follow):
+            elif (
+                trigger_before
+                and compiled["NEUTRAL_FOLLOW_RE"].match(follow)
+                and not compiled["QUOTED_GENERIC_RE"].search(content)
+            ):
                 kind = "other"
                 gap = trigger_before.groupdict().get("gap") if index == 0 else None
                 if gap:
@@ -295,7 +347,10 @@ def _quoted(masked: str) -> list[_Candidate]:
 def extract_programmes(view: TextView) -> list[Programme]:
     masked = _mask_titles(view.norm)
     by_key: dict[str, Programme] = {}
-    candidates = sorted(_quoted(masked) + _unquoted(masked), key=lambda c: (c.start, c.rule != "quoted"))
+    candidates = sorted(
+        _quoted(masked) + _drop_nested(_unquoted(masked)) + _known_labels(masked),
+        key=lambda c: (c.start, c.rule != "quoted"),
+    )
     for candidate in candidates:
         key = _canonical(candidate.name)
         if not key:
