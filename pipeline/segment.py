@@ -2,8 +2,9 @@
 
 The default tokenizer (``zhpolicy.Tokenizer.v1``, mode ``candidates``) runs a cheap regex scan
 over the sentences and segments with jieba only those that can hold a commitment; the other
-sentences become coarse tokens (runs of characters, punctuation, whitespace). Token offsets are
-exact either way, so spans made from regex offsets align. Mode ``full`` segments everything.
+sentences are cut into single characters, spaCy's own default for Chinese. Every character offset
+the extractors produce is then a token boundary, so their spans align exactly. Mode ``full``
+segments everything with jieba.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from pipeline.textview import Sentence, TextView
 
 SegmentMode = Literal["candidates", "full"]
 SEGMENT_MODES: tuple[str, ...] = ("candidates", "full")
-_COARSE_RE = re.compile(r"\s+|\w+|[^\w\s]")
+# Outside candidate sentences: spaCy's own zh default, one token per character, except runs of
+# whitespace and of Latin letters and digits, which stay whole.
+_CHARACTER_RE = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*|.", re.DOTALL)
 
 if not Doc.has_extension("zp_view"):
     Doc.set_extension("zp_view", default=None)
@@ -45,13 +48,12 @@ def load_user_dictionary() -> None:
 class ScanPatterns:
     quantity: re.Pattern[str]
     commitment: re.Pattern[str]
-    marker: re.Pattern[str]
 
 
 @cache
 def scan_patterns() -> ScanPatterns:
     patterns = load_patterns("scan.yaml")
-    return ScanPatterns(patterns["QUANTITY_CUE_RE"], patterns["COMMITMENT_CUE_RE"], patterns["MARKER_RE"])
+    return ScanPatterns(patterns["QUANTITY_CUE_RE"], patterns["COMMITMENT_CUE_RE"])
 
 
 def candidate_pattern() -> re.Pattern[str]:
@@ -59,10 +61,8 @@ def candidate_pattern() -> re.Pattern[str]:
 
 
 def is_candidate(norm: str, start: int, end: int) -> bool:
-    """Can ``norm[start:end]`` hold a commitment? A marker, or a quantity and a commitment cue."""
+    """Can ``norm[start:end]`` hold a commitment? A quantity and a commitment cue."""
     scan = scan_patterns()
-    if scan.marker.search(norm, start, end):
-        return True
     return bool(scan.quantity.search(norm, start, end) and scan.commitment.search(norm, start, end))
 
 
@@ -79,8 +79,8 @@ def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[in
     return regions
 
 
-def coarse_tokens(text: str) -> list[str]:
-    return _COARSE_RE.findall(text)
+def character_tokens(text: str) -> list[str]:
+    return _CHARACTER_RE.findall(text)
 
 
 def jieba_tokens(text: str, norm: str) -> list[str]:
@@ -105,10 +105,10 @@ def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]
     # dominates for short sentences, and it splits at punctuation on its own.
     for start, end in candidate_regions(norm, view.sentences):
         if start > position:
-            words.extend(coarse_tokens(text[position:start]))
+            words.extend(character_tokens(text[position:start]))
         words.extend(jieba_tokens(text[start:end], norm[start:end]))
         position = end
-    words.extend(coarse_tokens(text[position:]))
+    words.extend(character_tokens(text[position:]))
     return words
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from pipeline.segment import ZhpolicyTokenizer, segment_words
+from pipeline.segment import ZhpolicyTokenizer, is_candidate, segment_words
 from pipeline.textview import Sentence, TextView, matching_form, split_sentences
 
 
@@ -25,8 +25,31 @@ def test_tokens_cover_text_exactly_in_both_modes(nlp: Language) -> None:
 def test_only_candidate_sentences_are_segmented() -> None:
     text = "质量兴则经济兴,质量强则百业强。到2025年,合格率达到98%。"
     words = segment_words(TextView.from_text(text), "candidates")
-    assert "质量兴则经济兴" in words  # no number, no commitment: one coarse token
+    assert words[:4] == ["质", "量", "兴", "则"]  # no number, no commitment: characters
     assert "合格率" in words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "candidate"),
+    [
+        pytest.param("到2025年,合格率达到98%。", True, id="value_and_cue"),
+        pytest.param("新增专精特新企业三十家。", True, id="chinese_numeral_count"),
+        pytest.param("2025年1月20日,会议在济南召开。", False, id="dates_are_no_quantity"),
+        pytest.param("到2025年,质量整体水平进一步提高。", False, id="deadline_without_value"),
+        pytest.param("深入实施《质量强国建设纲要》。", False, id="named_policy_needs_no_jieba"),
+        pytest.param("研发经费投入强度达到2.5以上。", True, id="decimal_value"),
+    ],
+)
+def test_candidate_scan(sentence: str, candidate: bool) -> None:
+    norm = matching_form(sentence)
+    assert is_candidate(norm, 0, len(norm)) is candidate
+
+
+def test_spans_align_exactly_outside_candidate_sentences(nlp: Language) -> None:
+    text = "深入实施“青岛优品”工程,落实《质量强国建设纲要》。"
+    doc = nlp(text)
+    start = text.index("青岛优品")
+    assert doc.char_span(start, start + 4, alignment_mode="strict") is not None
 
 
 def test_traditional_text_is_matched_in_simplified_with_same_length() -> None:

@@ -159,19 +159,19 @@ def extract_deadlines(
     """Every time bound in the text, sorted by offset, each with its rule."""
     doc_year = document_year(view, published_year, title)
     found = patterns()
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(view.norm))  # characters an earlier (higher-priority) rule matched
     deadlines: list[Deadline] = []
     for name in DEADLINE_RULES:
         rule = name.removesuffix("_RE").lower()
         for match in found[name].finditer(view.norm):
             if match.end() == match.start():
                 continue
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            if any(taken[match.start() : match.end()]):
                 continue
             resolved = _resolve(match, rule, doc_year)
             if resolved is None:
                 continue
-            taken.append((match.start(), match.end()))
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
             deadlines.append(_deadline(view, match, resolved[0], rule, resolved[1]))
     return sorted(deadlines, key=lambda d: d.start)
 

@@ -32,6 +32,9 @@ _MAX_LIST_ITEMS = 5
 _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
 _CLAUSE_END = "，,。；;：:\n！!？?"
+_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_END) + "]")
+# Clauses are short: look back this far first, and only past it for a clause that long.
+_CLAUSE_LOOKBACK = 400
 _QUOTES_RE = re.compile(r"[“”\"「」『』\s]")
 # Straight and corner quotes, paired, read as curly ones (same length, so offsets hold).
 _OTHER_QUOTES_RE = re.compile(r'"([^"\n]{1,40})"|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』')
@@ -123,7 +126,13 @@ def _mask_titles(norm: str) -> str:
 
 
 def _clause_start(masked: str, position: int) -> int:
-    return max(masked.rfind(ch, 0, position) for ch in _CLAUSE_END) + 1
+    window = max(0, position - _CLAUSE_LOOKBACK)
+    last = -1
+    for match in _CLAUSE_END_RE.finditer(masked, window, position):
+        last = match.start()
+    if last < 0 and window > 0:
+        last = max(masked.rfind(ch, 0, window) for ch in _CLAUSE_END)
+    return last + 1
 
 
 def _left_edge(masked: str, position: int, min_chars: int = 1) -> tuple[int, str]:

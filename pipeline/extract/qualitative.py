@@ -26,7 +26,9 @@ SHAPES = ("SUBJECT_LEVEL_RE", "LEVEL_OBJECT_RE")
 def patterns() -> dict[str, re.Pattern[str]]:
     compiled = load_patterns(PATTERN_FILE)
     missing = [
-        name for name in (*SHAPES, "CLAUSE_RE", "LEVEL_SPLIT_RE", "STANDING_VERB_RE") if name not in compiled
+        name
+        for name in (*SHAPES, "CLAUSE_RE", "LEVEL_SPLIT_RE", "STANDING_VERB_RE", "LEVEL_CUE_RE")
+        if name not in compiled
     ]
     if missing:
         raise ResourceError(f"{PATTERN_FILE}: missing {', '.join(missing)}")
@@ -55,6 +57,8 @@ def extract_qualitative(
     compiled = patterns()
     for clause in compiled["CLAUSE_RE"].finditer(view.norm):
         clause_start, clause_end = clause.span()
+        if not compiled["LEVEL_CUE_RE"].search(view.norm, clause_start, clause_end):
+            continue
         while clause_start < clause_end and view.norm[clause_start].isspace():
             clause_start += 1
         while clause_end > clause_start and view.norm[clause_end - 1].isspace():

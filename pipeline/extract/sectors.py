@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.resources import ResourceError, load_yaml
 from pipeline.textview import matching_form
@@ -29,17 +30,25 @@ def sector_words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs.items(), key=lambda item: -len(item[0])))
 
 
+@cache
+def _sector_word_re() -> re.Pattern[str]:
+    # Longest words first: at one position the regex takes the first alternative that matches.
+    return re.compile("|".join(re.escape(word) for word, _ in sector_words()))
+
+
+@cache
+def _sector_letters() -> dict[str, str]:
+    return dict(sector_words())
+
+
+@lru_cache(maxsize=65536)
 def sector_of(phrase: str) -> str | None:
     """The section of the first (leftmost, then longest) sector word in ``phrase``."""
-    simplified = matching_form(phrase)
-    best: tuple[int, int, str] | None = None
-    for word, letter in sector_words():
-        position = simplified.find(word)
-        if position >= 0 and (best is None or (position, -len(word)) < (best[0], -best[1])):
-            best = (position, len(word), letter)
-    if best is None or best[2] == WHOLE_ECONOMY:
+    match = _sector_word_re().search(matching_form(phrase))
+    if match is None:
         return None
-    return best[2]
+    letter = _sector_letters()[match.group(0)]
+    return None if letter == WHOLE_ECONOMY else letter
 
 
 def count_sectors(letters: Iterable[str | None]) -> list[SectorCount]:

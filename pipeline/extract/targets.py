@@ -822,14 +822,25 @@ _HEADLINE_MAX_CHARS = 60
 _HEADLINE_LINES = 4  # title, kicker, subtitle: the opening non-empty lines of a story
 
 
-def _in_headline(view: TextView, target: Target) -> bool:
+def _headline_zone_end(view: TextView) -> int:
+    """Where the opening lines (title, kicker, subtitle) end."""
+    position, seen = 0, 0
+    while seen < _HEADLINE_LINES and position < len(view.text):
+        line_end = view.text.find("\n", position)
+        line_end = len(view.text) if line_end < 0 else line_end
+        seen += bool(view.text[position:line_end].strip())
+        position = line_end + 1
+    return position
+
+
+def _in_headline(view: TextView, target: Target, zone_end: int) -> bool:
     """A target in one of the opening lines that ends no sentence: a headline or a kicker
     (a table row is not one, however short)."""
-    opening = view.text[: target.start].split("\n")
-    if sum(1 for line in opening[:-1] if line.strip()) >= _HEADLINE_LINES:
+    if target.start >= zone_end:
         return False
+    line_start = view.text.rfind("\n", 0, target.start) + 1
     line_end = view.text.find("\n", target.end)
-    line = (opening[-1] + view.text[target.start : line_end if line_end >= 0 else len(view.text)]).strip()
+    line = view.text[line_start : line_end if line_end >= 0 else len(view.text)].strip()
     return (
         len(line) <= _HEADLINE_MAX_CHARS
         and "|" not in line
@@ -847,11 +858,13 @@ def _restates(short: str, long: str) -> bool:
 
 def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[Target]:
     """GUIDELINES §1: the same target stated in the headline and the body is one target."""
-    body = [t for t in targets if not _in_headline(view, t)]
+    zone_end = _headline_zone_end(view)
+    headline = [_in_headline(view, t, zone_end) for t in targets]
+    body = [t for t, in_headline in zip(targets, headline, strict=True) if not in_headline]
     return [
         t
-        for t in targets
-        if not _in_headline(view, t)
+        for t, in_headline in zip(targets, headline, strict=True)
+        if not in_headline
         or not any(
             (b.value, b.unit, b.deadline) == (t.value, t.unit, t.deadline)
             and _restates(t.indicator, b.indicator)

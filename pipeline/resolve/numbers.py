@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -23,11 +24,16 @@ def parse_number(span: str) -> float | None:
     if _ARABIC_RE.fullmatch(text):
         return float(text.replace(",", ""))
     if _CHINESE_RE.fullmatch(text):
-        try:
-            return float(cn2an.cn2an(text, "smart"))
-        except (ValueError, KeyError):
-            return None
+        return _chinese_numeral(text)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _chinese_numeral(text: str) -> float | None:
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
 
 
 def parse_tenths(span: str) -> float | None:
