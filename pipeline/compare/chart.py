@@ -1,4 +1,5 @@
-"""A bar chart of one indicator across places, the national target as a horizontal line.
+"""A chart of one indicator across places, the national target as a horizontal line: bars on an
+axis from zero, dots on stems from the national line where the axis is cut.
 
 Chinese labels need a CJK font: the one the project installs (Noto Sans SC from the
 ``pylopdf-fonts-zh-cn`` package) is used first, else any installed font that matplotlib's font
@@ -81,14 +82,40 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
     axes = figure.add_subplot()
     cells = [row.cells[place] for place in places]
     values = [cell.chosen.comparable for cell in cells]
-    bars = axes.bar(places, values, color=[_COLOURS[cell.ambition] for cell in cells])
-    axes.bar_label(
-        bars, labels=[cell.chosen.display() for cell in cells], padding=3, fontsize=9, family=family
-    )
+    colours = [_COLOURS[cell.ambition] for cell in cells]
+    labels = [cell.chosen.display() for cell in cells]
     reference = row.national if row.indicator is None or not row.indicator.extensive else None
-    if reference is not None:
-        axes.axhline(reference.chosen.comparable, color="#444444", linestyle="--", linewidth=1.2)
-        # A legend beside the axes, not a label on the line, so no bar hides it.
+    reference_value = reference.chosen.comparable if reference is not None else None
+    low, high = min([*values, 0.0]), max(values)
+    if reference_value is not None:
+        high = max(high, reference_value)
+    # Index-like values cluster near the top (83–92): start the axis near them so gaps show.
+    truncated = low >= 0 and min(values) > 0.5 * high
+    if truncated:
+        lowest = min([*values, *([reference_value] if reference_value is not None else [])])
+        low = lowest - 0.15 * (high - lowest or 0.1 * high)
+        # Bar lengths on a cut axis mislead (83 would look a fraction of 92): draw dots, each on
+        # a stem from the national line, so a stem's length is the distance from it.
+        base = reference_value if reference_value is not None else low
+        axes.vlines(places, base, values, colors=colours, linewidth=2.5)
+        axes.scatter(places, values, color=colours, s=70, zorder=3)
+        for place, value, label in zip(places, values, labels, strict=True):
+            below = reference_value is not None and value < reference_value
+            axes.annotate(
+                label,
+                (place, value),
+                textcoords="offset points",
+                xytext=(0, -14 if below else 7),
+                ha="center",
+                fontsize=9,
+                family=family,
+            )
+    else:
+        bars = axes.bar(places, values, color=colours)
+        axes.bar_label(bars, labels=labels, padding=3, fontsize=9, family=family)
+    if reference is not None and reference_value is not None:
+        axes.axhline(reference_value, color="#444444", linestyle="--", linewidth=1.2)
+        # A legend beside the axes, not a label on the line, so no mark hides it.
         handles = [
             Line2D([], [], color="#444444", linestyle="--", label=f"{NATIONAL} {reference.chosen.display()}"),
             *(
@@ -104,12 +131,6 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
             frameon=False,
             prop=font_manager.FontProperties(family=family, size=9),
         )
-    low, high = min([*values, 0.0]), max(values)
-    if reference is not None:
-        high = max(high, reference.chosen.comparable)
-    # Index-like values cluster near the top (83–92): start the axis near them so gaps show.
-    if low >= 0 and min(values) > 0.5 * high:
-        low = 0.9 * min([*values, *([reference.chosen.comparable] if reference else [])])
     axes.set_ylim(low, high + 0.08 * (high - low or 1))
     unit = row.indicator.unit if row.indicator and row.indicator.unit else ""
     axes.set_title(row.label + (f" ({unit})" if unit else ""), family=family)
