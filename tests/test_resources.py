@@ -43,6 +43,12 @@ def test_duplicate_yaml_keys_are_rejected(tmp_path, monkeypatch) -> None:
         ("地区生产总值", None),
         ("建设工程质量一次验收合格率", "E"),
         ("公共服务质量满意度", "S"),
+        ("新增省级以上标准化试点示范项目", "M"),
+        ("建设国家级质检中心", "M"),
+        ("培育市级以上质量标杆企业", "C"),
+        ("累计培育区域公用品牌认证产品", "C"),
+        ("新建农业标准化示范区", "A"),
+        ("主要农产品质量安全监测合格率", "A"),
     ],
 )
 def test_sector_lexicon(phrase: str, letter: str | None) -> None:
