@@ -97,18 +97,22 @@ def _dev_report(shared: Path, ignore_deadlines: bool) -> dict[str, Any]:
 
 
 def test_dev_floor(shared: Path) -> None:
-    """Floors on the dev gold with today's time scope; deadlines and review passages are the
-    time scope's (deadlines.py), so the extractor's own quality is also held with them set aside."""
+    """Floors on the dev gold, a little under today's figures (F1 0.988, comparator and kind 1.0,
+    sector 0.98, indicator char-F1 0.986; issue bars: 0.90 / 0.95 / 0.85 / 0.85). The extractor's
+    own quality is also held with deadlines set aside, so a time-scope change cannot mask it."""
     report = _dev_report(shared, ignore_deadlines=False)
-    assert report["targets"]["f1"] >= 0.40
+    assert report["targets"]["precision"] >= 0.96
+    assert report["targets"]["recall"] >= 0.97
+    assert report["targets"]["f1"] >= 0.97
     pairs = report["matched_pairs"]
     assert pairs["comparator_accuracy"] >= 0.97
+    assert pairs["kind_accuracy"] >= 0.97
     assert pairs["indicator_char_f1"] >= 0.95
     assert pairs["sector_accuracy"] >= 0.93
+    assert report["qualitative"]["f1"] >= 0.92
     own = _dev_report(shared, ignore_deadlines=True)
-    assert own["targets"]["recall"] >= 0.95
-    assert own["targets"]["f1"] >= 0.83
-    assert own["matched_pairs"]["kind_accuracy"] >= 0.97
+    assert own["targets"]["recall"] >= 0.97
+    assert own["targets"]["f1"] >= 0.96
 
 
 def _targets_in(text: str, published: int | None = None) -> list[tuple[str, float]]:
