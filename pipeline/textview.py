@@ -14,6 +14,8 @@ from functools import cache
 import numpy
 import opencc
 
+from pipeline.resources import guarded_compile
+
 # Full-width ASCII (！ to ～) maps onto ASCII one for one; a few CJK punctuation marks that
 # patterns treat like their ASCII twins are folded too. All mappings keep the length.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -22,7 +24,7 @@ _HALF_WIDTH.update({ord("（"): ord("("), ord("）"): ord(")"), ord("；"): ord(
 # The same mapping as a table over the Basic Multilingual Plane (every mapped character is in it).
 _HALF_WIDTH_TABLE = numpy.arange(0x10000, dtype=numpy.uint32)
 _HALF_WIDTH_TABLE[list(_HALF_WIDTH)] = list(_HALF_WIDTH.values())
-_SENTENCE_END_RE = re.compile(r"[。！？!?；;]+|\n+")
+_SENTENCE_END_RE = guarded_compile(r"[。！？!?；;]+|\n+")
 # A run without end marks longer than this is cut (after a comma or a space when there is one)
 # so that no later stage ever scans an unbounded sentence: scraped pages have lines of tens of
 # thousands of characters with no punctuation at all.

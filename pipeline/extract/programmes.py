@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 
 from pipeline.extract.document_fields import places
 from pipeline.extract.policies import TITLE_RE
-from pipeline.resources import ResourceError, expand_references, load_yaml
+from pipeline.resources import ResourceError, expand_references, guarded_compile, load_yaml
 from pipeline.textview import TextView
 from schemas import Mention, Programme
 from schemas.models import ProgrammeType
@@ -70,10 +70,10 @@ def programme_resources() -> ProgrammeResources:
     try:
         for key, body in fragments.items():
             if key.endswith("_RE"):
-                compiled[key] = re.compile(body)
-        trigger_re = re.compile(fragments["TRIGGER"])
-        trigger_end_re = re.compile(f"(?:{fragments['TRIGGER']})$")
-        strong_end_re = re.compile(
+                compiled[key] = guarded_compile(body)
+        trigger_re = guarded_compile(fragments["TRIGGER"])
+        trigger_end_re = guarded_compile(f"(?:{fragments['TRIGGER']})$")
+        strong_end_re = guarded_compile(
             f"(?:{fragments['STRONG_TRIGGER']})(?P<gap>{fragments['STRONG_TRIGGER_GAP']})$"
         )
     except re.error as exc:
