@@ -30,7 +30,7 @@ SegmentMode = Literal["candidates", "full"]
 SEGMENT_MODES: tuple[str, ...] = ("candidates", "full")
 # Outside candidate sentences: spaCy's own zh default, one token per character, except runs of
 # whitespace and of Latin letters and digits, which stay whole.
-_CHARACTER_RE = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*|.", re.DOTALL)
+_MULTI_CHARACTER_RE = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
 
 if not Doc.has_extension("zp_view"):
     Doc.set_extension("zp_view", default=None)
@@ -80,7 +80,19 @@ def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[in
 
 
 def character_tokens(text: str) -> list[str]:
-    return _CHARACTER_RE.findall(text)
+    """One token per character, except the (rare) whitespace and Latin/digit runs.
+
+    ``list`` cuts the text between those runs: a regex with a ``.`` branch would build the same
+    list one match at a time, and this is most of the text.
+    """
+    words: list[str] = []
+    position = 0
+    for run in _MULTI_CHARACTER_RE.finditer(text):
+        words.extend(text[position : run.start()])
+        words.append(run.group())
+        position = run.end()
+    words.extend(text[position:])
+    return words
 
 
 def jieba_tokens(text: str, norm: str) -> list[str]:

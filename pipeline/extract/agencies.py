@@ -15,7 +15,7 @@ from functools import cache
 
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.document_fields import Place, place_by_name, places
-from pipeline.resources import ResourceError, expand_references, load_yaml
+from pipeline.resources import ResourceError, compile_fragments, load_yaml
 from pipeline.textview import TextView
 from schemas import Agency, Mention
 from schemas.models import AgencyRole
@@ -38,14 +38,7 @@ class AgencyPatterns:
 @cache
 def agency_patterns() -> AgencyPatterns:
     data = load_yaml("agencies.yaml")
-    fragments = expand_references({str(k): str(v) for k, v in data["patterns"].items()}, "agencies.yaml")
-    compiled: dict[str, re.Pattern[str]] = {}
-    for key, body in fragments.items():
-        if key.endswith("_RE"):
-            try:
-                compiled[key] = re.compile(body)
-            except re.error as exc:
-                raise ResourceError(f"agencies.yaml: {key} does not compile: {exc}") from exc
+    compiled = compile_fragments({str(k): str(v) for k, v in data["patterns"].items()}, "agencies.yaml")
     roles = dict(data["roles"])
     if bad := {r for r in roles.values() if r not in _VALID_ROLES}:
         raise ResourceError(f"agencies.yaml: unknown roles {sorted(bad)}; valid: {_VALID_ROLES}")

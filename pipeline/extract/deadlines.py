@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -35,6 +36,14 @@ DEADLINE_RULES = (
     "TABLE_YEAR_RE",
     "LEAD_YEAR_RE",
 )
+# Every rule's match holds 年 or (PLAN_PERIOD_RE) 五, and none but RANGE_RE (whose dash may sit
+# between line breaks) consumes a clause-breaking mark below (lookbehinds may read one: they see
+# the whole text). So those rules only ever match inside a stretch between two such marks that
+# holds 年 or 五; scanning only those stretches (about a fifth of a report) finds the same matches.
+# A new rule that breaks either property must join FULL_SCAN_RULES.
+_RULE_KEY_RE = re.compile("[年五]")
+_RULE_BARRIER_RE = re.compile("[。！？!?；;\n]")
+FULL_SCAN_RULES = frozenset({"RANGE_RE"})
 # Rules that name a reporting date rather than a deadline when the year is not ahead.
 REPORTING_RULES = frozenset({"lead_year", "as_of"})
 # Rules whose year depends on the document's year.
@@ -153,6 +162,35 @@ def _resolve(match: re.Match[str], rule: str, doc_year: int | None) -> tuple[int
     return year, month
 
 
+def _key_stretches(norm: str) -> list[tuple[int, int]]:
+    """The stretches between clause-breaking marks that hold 年 or 五, each with its closing
+    mark (a rule's lookahead may read it), merged where they touch."""
+    barriers = [match.start() for match in _RULE_BARRIER_RE.finditer(norm)]
+    stretches: list[tuple[int, int]] = []
+    for key in _RULE_KEY_RE.finditer(norm):
+        if stretches and key.start() < stretches[-1][1]:
+            continue
+        index = bisect_left(barriers, key.start())
+        start = barriers[index - 1] + 1 if index > 0 else 0
+        end = barriers[index] + 1 if index < len(barriers) else len(norm)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
+def _rule_matches(
+    pattern: re.Pattern[str], norm: str, stretches: list[tuple[int, int]] | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(norm)``, read only over ``stretches`` when given (see _RULE_KEY_RE)."""
+    if stretches is None:
+        yield from pattern.finditer(norm)
+        return
+    for start, end in stretches:
+        yield from pattern.finditer(norm, start, end)
+
+
 def extract_deadlines(
     view: TextView, published_year: int | None = None, *, title: str | None = None
 ) -> list[Deadline]:
@@ -161,9 +199,10 @@ def extract_deadlines(
     found = patterns()
     taken = bytearray(len(view.norm))  # characters an earlier (higher-priority) rule matched
     deadlines: list[Deadline] = []
+    stretches = _key_stretches(view.norm)
     for name in DEADLINE_RULES:
         rule = name.removesuffix("_RE").lower()
-        for match in found[name].finditer(view.norm):
+        for match in _rule_matches(found[name], view.norm, None if name in FULL_SCAN_RULES else stretches):
             if match.end() == match.start():
                 continue
             if any(taken[match.start() : match.end()]):

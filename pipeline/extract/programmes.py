@@ -16,12 +16,13 @@ Word lists and patterns: ``resources/zh/programmes.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.document_fields import places
 from pipeline.extract.policies import TITLE_RE
-from pipeline.resources import ResourceError, expand_references, load_yaml
+from pipeline.resources import ResourceError, expand_references, guarded_compile, load_yaml
 from pipeline.textview import TextView
 from schemas import Mention, Programme
 from schemas.models import ProgrammeType
@@ -33,8 +34,6 @@ _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
 _CLAUSE_END = "，,。；;：:\n！!？?"
 _CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_END) + "]")
-# Clauses are short: look back this far first, and only past it for a clause that long.
-_CLAUSE_LOOKBACK = 400
 _QUOTES_RE = re.compile(r"[“”\"「」『』\s]")
 # Straight and corner quotes, paired, read as curly ones (same length, so offsets hold).
 _OTHER_QUOTES_RE = re.compile(r'"([^"\n]{1,40})"|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』')
@@ -71,10 +70,10 @@ def programme_resources() -> ProgrammeResources:
     try:
         for key, body in fragments.items():
             if key.endswith("_RE"):
-                compiled[key] = re.compile(body)
-        trigger_re = re.compile(fragments["TRIGGER"])
-        trigger_end_re = re.compile(f"(?:{fragments['TRIGGER']})$")
-        strong_end_re = re.compile(
+                compiled[key] = guarded_compile(body)
+        trigger_re = guarded_compile(fragments["TRIGGER"])
+        trigger_end_re = guarded_compile(f"(?:{fragments['TRIGGER']})$")
+        strong_end_re = guarded_compile(
             f"(?:{fragments['STRONG_TRIGGER']})(?P<gap>{fragments['STRONG_TRIGGER_GAP']})$"
         )
     except re.error as exc:
@@ -125,14 +124,17 @@ def _mask_titles(norm: str) -> str:
     return TITLE_RE.sub(lambda m: "|" * len(m.group(0)), curly)
 
 
+@lru_cache(maxsize=1)
+def _clause_ends(masked: str) -> list[int]:
+    """Offsets of every clause end in the (one) document being read: both passes ask for the
+    clause start of each name, and a bisection beats rescanning the text before it each time."""
+    return [match.start() for match in _CLAUSE_END_RE.finditer(masked)]
+
+
 def _clause_start(masked: str, position: int) -> int:
-    window = max(0, position - _CLAUSE_LOOKBACK)
-    last = -1
-    for match in _CLAUSE_END_RE.finditer(masked, window, position):
-        last = match.start()
-    if last < 0 and window > 0:
-        last = max(masked.rfind(ch, 0, window) for ch in _CLAUSE_END)
-    return last + 1
+    ends = _clause_ends(masked)
+    index = bisect_left(ends, position) - 1
+    return ends[index] + 1 if index >= 0 else 0
 
 
 def _left_edge(masked: str, position: int, min_chars: int = 1) -> tuple[int, str]:

@@ -35,7 +35,7 @@ from pipeline.resolve.comparators import (
 )
 from pipeline.resolve.numbers import parse_number, parse_tenths
 from pipeline.resolve.units import resolve_unit, unit_lexicon
-from pipeline.resources import ResourceError, compile_expanded, expand_references, load_yaml
+from pipeline.resources import ResourceError, compile_expanded, expand_references, guarded_compile, load_yaml
 from pipeline.segment import jieba_tokens, load_user_dictionary
 from pipeline.textview import TextView, matching_form
 from schemas import Target
@@ -134,36 +134,36 @@ def target_rules() -> TargetRules:
     return TargetRules(
         patterns=patterns,
         words=words,
-        predicate_tail_re=re.compile(
+        predicate_tail_re=guarded_compile(
             rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
             rf"(?P<dist_after>{distributive})?(?P<rank_scope>{expanded['RANK_SCOPE']})?\s*$"
         ),
-        action_prefix_re=re.compile(
+        action_prefix_re=guarded_compile(
             rf"^(?:{_alternation(words['action_modifiers'])})?(?:{_alternation(words['action_verbs'])})+"
         ),
         # 推动全市1000家…: a scope word may stand between the action and its count
-        action_tail_re=re.compile(
+        action_tail_re=guarded_compile(
             rf"(?P<verbs>(?:{_alternation(words['action_verbs'])})+)(?:{expanded['ACTION_SCOPE']})?\s*$"
         ),
-        action_bound_tail_re=re.compile(
+        action_bound_tail_re=guarded_compile(
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
         ),
-        action_search_re=re.compile(_alternation(words["action_verbs"])),
+        action_search_re=guarded_compile(_alternation(words["action_verbs"])),
         # 开工建设东方电气氢燃料电池等5个以上装备制造项目: named examples, then the count
-        action_examples_tail_re=re.compile(
+        action_examples_tail_re=guarded_compile(
             rf"^(?:{expanded['LIST_MARK']})*(?:{_alternation(words['action_modifiers'])})?"
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+){expanded['EXAMPLES']}\s*$"
         ),
-        describing_tail_re=re.compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
-        leading_re=re.compile(rf"(?:{opening}|{leading})+"),
-        trailing_re=re.compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
-        measure_tail_re=re.compile(rf"(?:{_alternation(words['measure_heads'])})$"),
-        reported_re=re.compile(_alternation(words["reported_cues"])),
-        annual_re=re.compile(_alternation(words["annual_words"])),
-        annual_tail_re=re.compile(rf"(?:{_alternation(words['annual_words'])})$"),
-        stance_re=re.compile(_alternation(words["stance_floor_words"])),
-        split_re=re.compile(_alternation(words["split_joiners"])),
-        change_tail_re=re.compile(rf"(?P<change>{_alternation(change_words)})$"),
+        describing_tail_re=guarded_compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
+        leading_re=guarded_compile(rf"(?:{opening}|{leading})+"),
+        trailing_re=guarded_compile(rf"(?:[\s,、:“\"(]|{_alternation(words['trailing_words'])})+$"),
+        measure_tail_re=guarded_compile(rf"(?:{_alternation(words['measure_heads'])})$"),
+        reported_re=guarded_compile(_alternation(words["reported_cues"])),
+        annual_re=guarded_compile(_alternation(words["annual_words"])),
+        annual_tail_re=guarded_compile(rf"(?:{_alternation(words['annual_words'])})$"),
+        stance_re=guarded_compile(_alternation(words["stance_floor_words"])),
+        split_re=guarded_compile(_alternation(words["split_joiners"])),
+        change_tail_re=guarded_compile(rf"(?P<change>{_alternation(change_words)})$"),
         comparators=lexicon,
     )
 

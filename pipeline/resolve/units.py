@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.resources import ResourceError, load_yaml
 
@@ -64,6 +64,8 @@ def _unit_re() -> re.Pattern[str]:
     return re.compile(unit_lexicon().fragment())
 
 
+# Cached: documents repeat a handful of units thousands of times, and a Unit is immutable.
+@lru_cache(maxsize=4096)
 def resolve_unit(span: str | None) -> Unit | None:
     """The unit a span states (its matching form), or None for an index or a bare number."""
     if not span:
