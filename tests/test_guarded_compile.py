@@ -67,3 +67,12 @@ def test_deadline_rules_over_key_stretches_match_as_over_the_whole_text() -> Non
         for name in DEADLINE_RULES:
             whole = [m.span() for m in found[name].finditer(norm)]
             assert [m.span() for m in _rule_matches(found[name], norm, stretches)] == whole
+
+
+def test_without_the_private_parser_patterns_compile_unguarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import regex_guard
+
+    monkeypatch.setattr(regex_guard, "_parser", None)
+    pattern = guarded_compile(r"(?:到|至)?(?P<year>20\d{2})年")
+    assert pattern.pattern == r"(?:到|至)?(?P<year>20\d{2})年"
+    assert pattern.search("力争到2027年完成").group("year") == "2027"
