@@ -519,6 +519,8 @@ def _read_item(
         and not _measured(indicator)
         and not rules.action_tail_re.search(indicator)
         and "/" not in (value.unit or "")
+        # …品牌400个,服务业品牌培育试点企业100家: in a list of commitments a bare count is one too
+        and not (last is not None and continues_list and value.unit is not None)
     ):
         return None  # a bare figure after a plain noun describes, it does not commit
     item.indicator = indicator
