@@ -34,6 +34,9 @@ FLOORS = {
     ("document_fields", "published"): 1.0,
     ("document_fields", "jurisdiction"): 1.0,
     ("document_fields", "doc_type"): 1.0,
+    ("targets", "f1"): 0.98,
+    ("matched_pairs", "comparator_accuracy"): 0.99,
+    ("matched_pairs", "sector_accuracy"): 0.9,
 }
 
 
