@@ -356,12 +356,9 @@ def _find_in_clause(
     end: int,
     previous: _Found | None,
     carried: _Found | None,
-    context: DocumentContext,
 ) -> list[_Found]:
     rules = target_rules()
     norm = view.norm
-    if _reported_year(view, sentence_start, end, context):
-        return []
     found: list[_Found] = []
     region_start = start
     rejected_end = -1  # a value joined to a rejected one (分别增长22.9%和17.4%) goes with it
@@ -610,7 +607,7 @@ def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) 
         for start, end in _clauses(view, sentence.start, sentence.end):
             if _reported_year(view, start, end, context):
                 break  # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
-            for found in _find_in_clause(view, sentence.start, start, end, previous, carried, context):
+            for found in _find_in_clause(view, sentence.start, start, end, previous, carried):
                 targets.extend(_targets_from(found, view, scope))
                 previous = found
         carried = previous or carried
