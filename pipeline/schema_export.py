@@ -16,6 +16,7 @@ from schemas import (
     Programme,
     QualitativeTarget,
     Record,
+    Result,
     Target,
 )
 
@@ -23,6 +24,7 @@ EXPORTED: dict[str, type[BaseModel]] = {
     "document": Document,
     "error_record": ErrorRecord,
     "target": Target,
+    "result": Result,
     "qualitative_target": QualitativeTarget,
     "deadline": Deadline,
     "programme": Programme,

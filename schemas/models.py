@@ -61,8 +61,8 @@ class Deadline(SpanItem):
     rule: str | None = Field(default=None, description="Id of the pattern that found it.")
 
 
-class Target(SpanItem):
-    """A quantified commitment about the future (GUIDELINES §1)."""
+class Quantity(SpanItem):
+    """A quantified statement: the fields a target and a reported result share (GUIDELINES §1, §7)."""
 
     indicator: str
     value: float
@@ -72,11 +72,29 @@ class Target(SpanItem):
     kind: Kind = "level"
     direction: Direction | None = None
     annual: bool = False
-    deadline: int | None = Field(default=None, description="End year the target is due by.")
-    deadline_text: str | None = Field(default=None, description="The time phrase it came from.")
     sector: str | None = Field(default=None, pattern=r"^[A-T]$", description="GB/T 4754 letter.")
     rule: str | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    reason: str | None = Field(
+        default=None, description="Why the judge called it a commitment or a result (the deciding cues)."
+    )
+
+
+class Target(Quantity):
+    """A quantified commitment about the future (GUIDELINES §1)."""
+
+    deadline: int | None = Field(default=None, description="End year the target is due by.")
+    deadline_text: str | None = Field(default=None, description="The time phrase it came from.")
+    responsible: list[str] = Field(
+        default_factory=list, description="Bodies made responsible for it, lead first, as written."
+    )
+    binding: bool | None = Field(default=None, description="True for 约束性, false for 预期性, else null.")
+
+
+class Result(Quantity):
+    """A reported value: what was achieved or measured for a past or current period (GUIDELINES §7)."""
+
+    period: int | None = Field(default=None, description="The year the figure describes.")
 
 
 class QualitativeTarget(SpanItem):
@@ -140,6 +158,7 @@ class Document(_Model):
     doc_type: DocType | None = None
     text: str = Field(description="The cleaned text every offset indexes.")
     targets: list[Target] = Field(default_factory=list)
+    results: list[Result] = Field(default_factory=list)
     qualitative: list[QualitativeTarget] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     programmes: list[Programme] = Field(default_factory=list)
@@ -156,6 +175,7 @@ class Document(_Model):
         text = self.text
         groups: dict[str, list] = {
             "targets": self.targets,
+            "results": self.results,
             "qualitative": self.qualitative,
             "deadlines": self.deadlines,
             "programmes": self.programmes,
