@@ -29,6 +29,7 @@ from pipeline.textview import TextView
 ITEM_EXTENSIONS = (
     "zp_deadlines",
     "zp_targets",
+    "zp_results",
     "zp_qualitative",
     "zp_programmes",
     "zp_policies",

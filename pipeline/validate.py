@@ -85,6 +85,7 @@ def build_document(doc: Doc, doc_id: str, source: str | None = None) -> Document
         doc_type=context.doc_type,
         text=text_view(doc).text,
         targets=doc._.zp_targets or [],
+        results=doc._.zp_results or [],
         qualitative=doc._.zp_qualitative or [],
         deadlines=doc._.zp_deadlines or [],
         programmes=doc._.zp_programmes or [],
