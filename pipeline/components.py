@@ -18,11 +18,12 @@ from pipeline.extract.agencies import extract_agencies
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope, extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
+from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
 from pipeline.extract.sectors import count_sectors, sector_of
-from pipeline.extract.targets import extract_targets
+from pipeline.extract.targets import extract_quantities
 from pipeline.segment import text_view
 from pipeline.textview import TextView
 
@@ -38,7 +39,7 @@ ITEM_EXTENSIONS = (
 for _name in ITEM_EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-for _name in ("zp_context", "zp_sectors", "zp_time_scope"):
+for _name in ("zp_context", "zp_sectors", "zp_time_scope", "zp_judged"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -52,6 +53,16 @@ COMPONENT_ORDER = (
     "zhpolicy_agencies",
     "zhpolicy_sectors",
 )
+
+
+def load_judge(mode: str) -> Judge:
+    """The commitment/result judge: ``rules``, or the shipped model alone (``model``) or behind
+    the certain rules (``both``)."""
+    if mode == "rules":
+        return Judge(mode="rules")
+    from pipeline.models.judge import load_judge_model
+
+    return Judge(load_judge_model(), mode=mode)  # type: ignore[arg-type]
 
 
 def document_context(doc: Doc) -> DocumentContext:
@@ -147,14 +158,29 @@ def make_deadlines(nlp: Language, name: str) -> DeadlineComponent:
     return DeadlineComponent(name)
 
 
-@Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets"])
-def make_targets(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(
-        name,
-        "zp_targets",
-        "TARGET",
-        lambda doc, view: extract_targets(view, time_scope(doc), document_context(doc)),
-    )
+class TargetsComponent:
+    """Judges every quantified statement: commitments to ``doc._.zp_targets``, reported values
+    to ``doc._.zp_results``, every verdict to ``doc._.zp_judged`` (for ``evaluate --misses``)."""
+
+    def __init__(self, name: str, judge: Judge) -> None:
+        self.name = name
+        self.judge = judge
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = extract_quantities(text_view(doc), time_scope(doc), document_context(doc), self.judge)
+        _store(doc, "zp_targets", found.targets, "TARGET")
+        _store(doc, "zp_results", found.results, "RESULT")
+        doc._.zp_judged = found.judged
+        return doc
+
+
+@Language.factory(
+    "zhpolicy_targets",
+    assigns=["doc._.zp_targets", "doc._.zp_results"],
+    default_config={"judge": "rules"},
+)
+def make_targets(nlp: Language, name: str, judge: str) -> TargetsComponent:
+    return TargetsComponent(name, load_judge(judge))
 
 
 @Language.factory("zhpolicy_qualitative", assigns=["doc._.zp_qualitative"])
