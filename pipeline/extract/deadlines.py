@@ -123,6 +123,10 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
     for line in lines[:HEAD_LINES] + lines[-TAIL_LINES:]:
         if match := found["DATELINE_RE"].search(line):
             return parse_year(match.group("year"))
+    # A story on a period's figures (2023年上半年, 2024年1—6月) is written in that year.
+    for line in lines[:HEAD_LINES]:
+        if match := found["REPORTED_PERIOD_RE"].search(line):
+            return parse_year(match.group("year"))
     # A plan period named in the first lines (a news story on 行动方案(2025—2027年)): the story is
     # no older than the period's first year.
     for line in lines[:HEAD_LINES]:

@@ -118,6 +118,7 @@ def target_rules() -> TargetRules:
         "UNIT": unit_lexicon().fragment(),
         "PREDICATE": _alternation(list(lexicon.predicates)),
         "QUALIFIER": _alternation(list(lexicon.qualifiers)),
+        "INNER_QUALIFIER": _alternation(list(lexicon.inner_qualifiers)),
         "PREFIX": _alternation(list(lexicon.prefixes)),
     }
     clash = set(built) & set(fragments)
@@ -226,7 +227,8 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
             return None  # 一二三产业, 一批: a Chinese numeral with no unit, or an article
     if value is None:
         return None
-    return _Value(match.start(), match.end(), value, value_max, unit, groups["prefix"], groups["qual"])
+    qualifier = groups["qual"] or groups.get("inner")
+    return _Value(match.start(), match.end(), value, value_max, unit, groups["prefix"], qualifier)
 
 
 def _clauses(view: TextView, start: int, end: int) -> list[tuple[int, int]]:
@@ -259,7 +261,8 @@ def _clean_indicator(view: TextView, start: int, end: int) -> tuple[int, int]:
     while start < end:
         segment = norm[start:end]
         base = rules["BASE_YEAR_RE"].search(segment) or rules["FROM_VALUE_RE"].search(segment)
-        if base and base.start() > 0:
+        if base:
+            # 比上年增长7.7%: a base alone names no indicator (the one before is meant)
             end = start + base.start()
             continue
         trail = rules.trailing_re.search(segment)
