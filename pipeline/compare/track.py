@@ -16,10 +16,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from pipeline.compare.chart import ChartError, _font_name, find_cjk_font
 from pipeline.compare.records import place_of
 from pipeline.compare.registry import IndicatorRegistry, normalise_indicator
+from pipeline.compare.render import Grid, to_csv_records
 from pipeline.compare.table import normalise_unit
 
 Status = Literal["met", "missed", "no_result"]
@@ -40,6 +49,7 @@ CSV_COLUMNS = (
     "result_doc",
 )
 CUMULATIVE_RE = re.compile(r"累计|[二三四五两]年(?:来|间|中)|过去[二三四五两]年|五年")
+COMPARATOR_SIGN = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": ""}
 _FLIPPED = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "approx": "approx", "eq": "eq"}
 
 
@@ -209,3 +219,110 @@ def _one_per_target(rows: list[TrackRow]) -> list[TrackRow]:
             seen.add(key)
             kept.append(row)
     return kept
+
+
+_HEADERS = ("place", "indicator", "deadline", "target", "result", "period", "status", "gap", "documents")
+STATUS_MARK = {"met": "✓ met", "missed": "✗ missed", "no_result": "· no result"}
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def tracking_grid(rows: list[TrackRow], *, with_unmatched: bool = True) -> Grid:
+    """The rows as a table: one line per target (``no_result`` lines only with ``with_unmatched``)."""
+    shown = [r for r in rows if with_unmatched or r.status != "no_result"]
+    counts = {status: sum(r.status == status for r in rows) for status in STATUS_MARK}
+    grid = Grid(
+        title=f"Targets against results: {counts['met']} met, {counts['missed']} missed, "
+        f"{counts['no_result']} without a result",
+        headers=[
+            "place",
+            "indicator",
+            "deadline",
+            "target",
+            "result",
+            "period",
+            "status",
+            "gap",
+            "documents",
+        ],
+    )
+    for row in shown:
+        target = f"{COMPARATOR_SIGN[row.comparator]}{_number(row.target_value)}"
+        if row.target_value_max is not None:
+            target += f"–{_number(row.target_value_max)}"
+        unit = row.unit or ""
+        sign = "-" if row.direction == "down" else ("+" if row.kind == "change" else "")
+        result_sign = "-" if row.result_direction == "down" else ("+" if row.kind == "change" else "")
+        grid.rows.append(
+            [
+                row.place,
+                row.indicator,
+                str(row.deadline),
+                f"{sign}{target}{unit}",
+                f"{result_sign}{_number(row.result_value)}{unit}" if row.result_value is not None else "",
+                str(row.period or ""),
+                STATUS_MARK[row.status],
+                _number(row.gap),
+                row.target_doc + (f" → {row.result_doc}" if row.result_doc else ""),
+            ]
+        )
+    if not with_unmatched and counts["no_result"]:
+        grid.notes.append(f"{counts['no_result']} targets without a result are not shown (--all shows them)")
+    return grid
+
+
+def tracking_csv(rows: list[TrackRow]) -> str:
+    """The CSV columns issue #9 fixes, in order, formula-safe."""
+    return to_csv_records([r.as_csv() for r in rows], list(CSV_COLUMNS))
+
+
+def draw_tracking_chart(rows: list[TrackRow], out: Path, *, dpi: int = 150) -> Path:
+    """Target against result for one indicator: across years (one place) or places (one year)."""
+    pairs = [r for r in rows if r.result_value is not None]
+    if not pairs:
+        raise ChartError("no target has a result to draw")
+    places = sorted({r.place for r in pairs})
+    if len(places) == 1:
+        pairs.sort(key=lambda r: r.deadline)
+        labels = [str(r.deadline) for r in pairs]
+        title = f"{places[0]} · {pairs[0].indicator}"
+    else:
+        year = max(r.deadline for r in pairs)
+        pairs = sorted((r for r in pairs if r.deadline == year), key=lambda r: r.result_value or 0.0)
+        labels = [r.place for r in pairs]
+        title = f"{pairs[0].indicator} · {year}"
+    font = find_cjk_font()
+    if font is None:
+        raise ChartError("no font with Chinese glyphs found: install a CJK font such as fonts-noto-cjk")
+    family = _font_name(font)
+    figure = Figure(figsize=(max(6.0, 1.0 * len(pairs) + 3), 4.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(pairs)))
+    targets = [signed(r.target_value, r.direction) for r in pairs]
+    results = [signed(r.result_value or 0.0, r.result_direction) for r in pairs]
+    colours = ["#2e7d32" if r.status == "met" else "#c62828" for r in pairs]
+    axes.bar([p + 0.2 for p in positions], results, width=0.4, color=colours, label="result")
+    axes.scatter([p - 0.2 for p in positions], targets, marker="_", s=600, color="#333333", label="target")
+    axes.set_xticks(positions, labels, family=family)
+    unit = pairs[0].unit or ""
+    kind = "增速" if pairs[0].kind == "change" else ""
+    axes.set_ylabel(f"{kind} {unit}".strip() or "value", family=family)
+    axes.set_title(title, family=family)
+    axes.legend(
+        handles=[
+            Line2D([], [], color="#333333", marker="_", linestyle="", markersize=18, label="target"),
+            Patch(color="#2e7d32", label="result: met"),
+            Patch(color="#c62828", label="result: missed"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        prop=font_manager.FontProperties(family=family, size=9),
+    )
+    axes.spines[["top", "right"]].set_visible(False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=dpi)
+    return out
