@@ -33,6 +33,8 @@ REPORTED_CUES = frozenset(
 )
 # What the time scope says of the clause.
 PAST_SCOPE_CUES = frozenset({"past:year", "past:review", "past:review_years", "past:cue", "past:weak_cue"})
+# Genres whose undated figures report rather than commit (a policy text commits by its genre).
+REPORTING_GENRES = frozenset({"news", "report"})
 FUTURE_CUES = frozenset({"deadline:clause", "stance", "plan_word"})
 # A deadline that reaches the clause from elsewhere: a plan's time scope, not the clause's words.
 
@@ -71,9 +73,9 @@ def rule_verdict(candidate: Candidate) -> Verdict:
     past = sorted(cues & PAST_SCOPE_CUES)
     future = sorted(cues & FUTURE_CUES)
     reported = sorted(cues & REPORTED_CUES)
-    if reported == ["comparison"] and future:
+    if reported == ["comparison"] and cues & {"stance", "plan_word"}:
         # 拟发行…1.3万亿元、比上年增加3000亿元: a planned figure's change against last year
-        return Verdict("commitment", 0.7, f"comparison in a plan: {', '.join(future)}")
+        return Verdict("commitment", 0.7, "comparison beside a plan word")
     if reported:
         return Verdict("result", 1.0, f"reported: {', '.join(reported)}", certain=True)
     if "past:year" in cues:
@@ -84,7 +86,7 @@ def rule_verdict(candidate: Candidate) -> Verdict:
         return Verdict("result", 0.6, "a bare decimal change with no unambiguous deadline")
     if "bare_figure" in cues:
         return Verdict("neither", 0.6, "a bare figure after a plain noun describes")
-    if "deadline:none" in cues and not future and candidate.genre != "policy":
+    if "deadline:none" in cues and not future and candidate.genre in REPORTING_GENRES:
         # a policy text commits by its genre (建设国家级质检中心2个); news and bulletins report
         return Verdict("result", 0.6, "no deadline and no plan word outside a policy: a reported figure")
     if future:
