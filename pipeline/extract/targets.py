@@ -949,8 +949,7 @@ def _drop_headline_restatements(view: TextView, targets: list[QuantityT]) -> lis
         for t, in_headline in zip(targets, headline, strict=True)
         if not in_headline
         or not any(
-            (b.value, b.unit, _when(b)) == (t.value, t.unit, _when(t))
-            and _restates(t.indicator, b.indicator)
+            (b.value, b.unit, _when(b)) == (t.value, t.unit, _when(t)) and _restates(t.indicator, b.indicator)
             for b in body
         )
     ]
