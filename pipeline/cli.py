@@ -315,7 +315,7 @@ def evaluate(
     judge: Annotated[
         str | None,
         typer.Option(
-            help="Commitment/result judge: rules (default), model, or both (the model where rules are unsure)."
+            help="Commitment/result judge: rules (default), model, or both (model where rules are unsure)."
         ),
     ] = None,
 ) -> None:
