@@ -180,9 +180,12 @@ def character_tokens(text: str) -> list[str]:
 def jieba_tokens(text: str, norm: str) -> list[str]:
     """The segmenter (rjieba or jieba) over the matching form (simplified), cut back onto the
     original characters."""
+    pieces = _cut(norm)
+    if text == norm:  # no traditional or full-width characters: the pieces are the words
+        return pieces
     words: list[str] = []
     position = 0
-    for piece in _cut(norm):
+    for piece in pieces:
         words.append(text[position : position + len(piece)])
         position += len(piece)
     return words
@@ -237,24 +240,35 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     becomes its trailing space, other whitespace stays a token.
 
     Same result as ``spacy.util.get_words_and_spaces`` in linear time (that one slices the
-    rest of the text for every word: quadratic on long documents).
+    rest of the text for every word: quadratic on long documents). Only the whitespace words
+    are looked at one by one; the runs between them are copied as slices.
     """
+    words = [word for word in words if word]
+    blanks = [index for index, blank in enumerate(map(str.isspace, words)) if blank]
+    if not blanks:
+        return words, [False] * len(words)
     out_words: list[str] = []
     spaces: list[bool] = []
-    for word in words:
-        if not word:
-            continue
-        if word.isspace():
-            if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
-                spaces[-1] = True
-                word = word[1:]
-                if not word:
-                    continue
-            if out_words and out_words[-1].isspace() and not spaces[-1]:
-                out_words[-1] += word
+    previous = 0
+    for index in blanks:
+        if index > previous:
+            out_words.extend(words[previous:index])
+            spaces.extend([False] * (index - previous))
+        previous = index + 1
+        word = words[index]
+        if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
+            spaces[-1] = True
+            word = word[1:]
+            if not word:
                 continue
+        if out_words and out_words[-1].isspace() and not spaces[-1]:
+            out_words[-1] += word
+            continue
         out_words.append(word)
         spaces.append(False)
+    if previous < len(words):
+        out_words.extend(words[previous:])
+        spaces.extend([False] * (len(words) - previous))
     return out_words, spaces
 
 

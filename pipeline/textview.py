@@ -130,7 +130,7 @@ class ArtefactPatterns:
 @cache
 def artefact_patterns() -> ArtefactPatterns:
     data = load_yaml("artefacts.yaml")
-    compiled = {key: re.compile(value) for key, value in data.items() if key.endswith("_RE")}
+    compiled = {key: guarded_compile(value) for key, value in data.items() if key.endswith("_RE")}
     return ArtefactPatterns(compiled, data["SENTENCE_END_CHARS"])
 
 
@@ -169,8 +169,15 @@ def _markup_edits(text: str) -> list[_Edit]:
 
 
 def _page_edits(text: str) -> list[_Edit]:
-    compiled = artefact_patterns().compiled
-    edits = _regex_edits(compiled["PAGE_LINE_RE"], text)
+    patterns = artefact_patterns()
+    compiled = patterns.compiled
+    edits: list[_Edit] = []
+    for match in compiled["PAGE_LINE_RE"].finditer(text):
+        start = match.start()
+        # a page break inside a sentence: the line break before the page number goes too
+        if start >= 2 and text[start - 1] == "\n" and text[start - 2] not in patterns.sentence_end + "\n":
+            start -= 1
+        edits.append((start, match.end(), ""))
     if "—" in text or "–" in text or "－" in text:
         edits += _regex_edits(compiled["PAGE_INLINE_RE"], text)
     return _disjoint(edits)
@@ -179,8 +186,7 @@ def _page_edits(text: str) -> list[_Edit]:
 def _display_width(line: str) -> float:
     """Width of a line on the page: a Chinese character 1, an ASCII character (digits, Latin,
     a space) about half of one."""
-    ascii_count = sum(1 for ch in line if ch < "\x80")
-    return len(line) - ascii_count / 2
+    return len(line) - len(line.encode("ascii", "ignore")) / 2
 
 
 def _soft_break_edits(text: str) -> list[_Edit]:
@@ -233,7 +239,10 @@ def _pinyin_edits(text: str) -> list[_Edit]:
 
 
 def _doubled_punctuation_edits(text: str) -> list[_Edit]:
-    return _regex_edits(artefact_patterns().compiled["DOUBLED_PUNCT_RE"], text)
+    # the pattern matches the whole run; its first mark stays
+    return [
+        (m.start() + 1, m.end(), "") for m in artefact_patterns().compiled["DOUBLED_PUNCT_RE"].finditer(text)
+    ]
 
 
 def _join_space_edits(text: str) -> list[_Edit]:
