@@ -169,18 +169,69 @@ def _markup_edits(text: str) -> list[_Edit]:
 
 
 def _page_edits(text: str) -> list[_Edit]:
+    """Page numbers and running heads of a converted PDF.
+
+    Whole lines go (a page number, a repeated running head: every occurrence after the first);
+    when the line before them does not end a sentence the page break fell inside it, and the
+    line break before them goes too, so the sentence reads on. Inline page numbers go as well.
+    """
     patterns = artefact_patterns()
     compiled = patterns.compiled
     edits: list[_Edit] = []
-    for match in compiled["PAGE_LINE_RE"].finditer(text):
-        start = match.start()
-        # a page break inside a sentence: the line break before the page number goes too
-        if start >= 2 and text[start - 1] == "\n" and text[start - 2] not in patterns.sentence_end + "\n":
-            start -= 1
-        edits.append((start, match.end(), ""))
     if "—" in text or "–" in text or "－" in text:
         edits += _regex_edits(compiled["PAGE_INLINE_RE"], text)
+    if "\n" not in text:
+        return edits
+    lines = text.split("\n")
+    page_line = compiled["PAGE_LINE_RE"]
+    drop = [bool(page_line.fullmatch(line)) for line in lines]
+    if sum(drop) >= 2:  # running heads only on pages: a repeated line elsewhere is a table cell
+        for index in _running_heads(lines, compiled["RUNNING_HEAD_RE"]):
+            drop[index] = True
+    if not any(drop):
+        return edits
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    index = 0
+    while index < len(lines):
+        if not drop[index]:
+            index += 1
+            continue
+        last = index
+        while last < len(lines) and drop[last]:
+            last += 1
+        start, end = starts[index], min(starts[last], len(text))
+        before = lines[index - 1].rstrip() if index else ""
+        if index and (last == len(lines) or (before and before[-1] not in patterns.sentence_end)):
+            start -= 1
+        edits.append((start, end, ""))
+        index = last
     return _disjoint(edits)
+
+
+def _running_heads(lines: list[str], head_re: re.Pattern[str]) -> list[int]:
+    """Indices of the lines that repeat a running head (a short title line found three times or
+    more); the first occurrence stays."""
+    if len(lines) < 7:
+        return []
+    counts: dict[str, int] = {}
+    for line in lines:
+        stripped = line.strip()
+        if 6 <= len(stripped) <= 40 and head_re.fullmatch(stripped):
+            counts[stripped] = counts.get(stripped, 0) + 1
+    repeated = {line for line, count in counts.items() if count >= 3}
+    if not repeated:
+        return []
+    found: list[int] = []
+    first_seen: set[str] = set()
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped in repeated:
+            if stripped in first_seen:
+                found.append(index)
+            first_seen.add(stripped)
+    return found
 
 
 def _display_width(line: str) -> float:
