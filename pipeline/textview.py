@@ -117,7 +117,6 @@ class Sentence:
 # An edit of one pass: input[start:end] becomes ``replacement`` ('' or one character).
 _Edit = tuple[int, int, str]
 _ArtefactMap = tuple[numpy.ndarray, numpy.ndarray]  # per view character: its original start, end
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _DIGITS = "0123456789"
 
 
@@ -139,7 +138,11 @@ def _regex_edits(pattern: re.Pattern[str], text: str, replacement: str = "") -> 
 
 
 def _control_edits(text: str) -> list[_Edit]:
-    return _regex_edits(artefact_patterns().compiled["CONTROL_RE"], text)
+    edits = _regex_edits(artefact_patterns().compiled["CONTROL_RE"], text)
+    if "\r" in text:
+        edits += [(m.start(), m.end(), "") for m in re.finditer("\r(?=\n)", text)]
+        return _disjoint(edits)
+    return edits
 
 
 def _entity_replacement(entity: str) -> str | None:
