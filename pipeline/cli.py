@@ -779,11 +779,12 @@ def indicators(
             typer.echo(json.dumps(fields, ensure_ascii=False))
         return
     table = Table(title=f"{plural(len(registry), 'canonical indicator')} (indicators.yaml)")
-    for column in ("id", "name", "unit", "better", "kind"):
+    table.add_column("id", no_wrap=True)
+    for column in ("name", "unit", "better", "kind"):
         table.add_column(column, overflow="fold")
     for ind in registry.indicators:
         table.add_row(ind.id, escape(ind.name), escape(ind.unit or ""), ind.better, ind.kind)
-    Console().print(table)
+    Console(width=max(Console().width, 110)).print(table)
 
 
 db_app = typer.Typer(
