@@ -439,14 +439,20 @@ def _fmt(value: float | None) -> str:
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Option(help="Gold annotations (JSONL, see shared/gold/FORMAT.md).")],
-    corpus: Annotated[Path, typer.Option(help="Directory holding the documents the gold names.")],
+    gold: Annotated[
+        Path, typer.Option(metavar="FILE.jsonl", help="Gold annotations (JSONL, see shared/gold/FORMAT.md).")
+    ],
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Directory holding the documents the gold names.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     misses: Annotated[bool, typer.Option(help="List missed and extra items document by document.")] = False,
     doc: Annotated[
-        list[str] | None, typer.Option(help="Only these documents (file names; repeatable).")
+        list[str] | None, typer.Option(metavar="NAME", help="Only these documents (file names; repeatable).")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Optional spaCy pipeline, as for extract.")] = None,
+    model: Annotated[
+        str | None, typer.Option(metavar="NAME|DIR", help="Optional spaCy pipeline, as for extract.")
+    ] = None,
 ) -> None:
     """Extract the corpus and score it against the gold annotations (GUIDELINES §6)."""
     from pipeline.evaluate import evaluate as run_evaluation
@@ -455,7 +461,10 @@ def evaluate(
     if not gold.exists() or not corpus.is_dir():
         err_console.print("[red]error:[/red] need an existing --gold file and --corpus directory")
         raise typer.Exit(2)
-    gold_lines = [g for g in read_jsonl(gold) if not doc or g["doc"] in doc]
+    try:
+        gold_lines = [g for g in read_jsonl(gold) if not doc or g["doc"] in doc]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        _usage_error(f"{gold} is not a gold file (JSONL with a 'doc' on every line): {exc}")
     predictions = _predict_corpus(corpus, [g["doc"] for g in gold_lines], model)
     report = run_evaluation(predictions, gold_lines)
     result = report.summary()

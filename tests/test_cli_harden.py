@@ -24,7 +24,7 @@ from pipeline.compare.table import build_comparison
 from pipeline.evaluate import read_jsonl
 from pipeline.schema_export import SCHEMA_DIR
 from pipeline.segment import SEGMENT_MODES
-from tests.conftest import PROJECT, SAMPLES
+from tests.conftest import PROJECT
 from tests.test_compare import make_record, meizhou_record, national_record, qingdao_record, write_jsonl
 
 runner = CliRunner()
@@ -424,3 +424,65 @@ def test_schema_goes_to_the_project_not_the_working_directory(
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         assert schema["$id"] == "urn:zhpolicy:schema:" + path.name.removesuffix(".schema.json")
     assert len(list(out.glob("*.schema.json"))) == 10
+
+
+def test_evaluate_on_a_file_that_is_not_gold(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"doc": "a.txt"}\nnot json\n', encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--gold", str(gold), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "not a gold file" in result.output
+
+
+# --- charts ---
+
+
+def test_chart_orders_places_by_value_and_keeps_labels_off_the_legend() -> None:
+    from pipeline.compare.chart import chart_places, indicator_figure
+
+    records = [*_records(), _same_name_records()[0] | {"doc": "jinan.txt", "jurisdiction": "济南市"}]
+    records[-1]["jurisdiction_code"] = "370100"
+    comparison = build_comparison(records, load_registry())
+    row = comparison.row("mfg_quality_competitiveness_index")
+    assert chart_places(row, comparison.places) == ["济南市", "青岛市", "梅州市"]  # 92, 92 (code order), 83
+    unemployment = comparison.row("surveyed_urban_unemployment_rate")
+    assert chart_places(unemployment, comparison.places) == ["青岛市", "梅州市"]  # lower is better: 4.5 first
+    figure = indicator_figure(comparison, row)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend = figure.legends[0].get_window_extent(renderer)
+    texts = [t for t in figure.axes[0].texts if t.get_text()]
+    assert len(texts) == 3
+    assert not [t.get_text() for t in texts if t.get_window_extent(renderer).overlaps(legend)]
+    axes_box = figure.axes[0].get_window_extent(renderer)
+    assert all(axes_box.contains(*t.get_window_extent(renderer).corners()[1]) for t in texts)
+
+
+def test_chart_says_growth_rate_and_why_no_national_line() -> None:
+    from pipeline.compare.chart import axis_label, indicator_figure, no_reference_reason
+
+    text = "到2025年,地区生产总值年均增长6%左右。"
+    growth = make_record(
+        "g.txt",
+        "青岛市",
+        "370200",
+        text,
+        [
+            {
+                "indicator": "地区生产总值",
+                "value": 6,
+                "unit": "%",
+                "kind": "change",
+                "direction": "up",
+                "annual": True,
+                "comparator": "approx",
+                "evidence": "地区生产总值年均增长6%左右",
+            }
+        ],
+    )
+    comparison = build_comparison([growth, meizhou_record()], load_registry())
+    row = comparison.row("gdp")
+    cells = list(row.cells.values())
+    assert axis_label(row, cells) == "年均增速 %"
+    assert "no central document" in no_reference_reason(comparison, row, cells)
+    figure = indicator_figure(comparison, row)
+    assert "增速" in figure.axes[0].get_ylabel() and "no central document" in figure.axes[0].get_xlabel()
