@@ -26,15 +26,12 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from pipeline import __version__
+from pipeline.wording import plural
 
 INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE
+_log = logging.getLogger("zhpolicy")
 err_console = Console(stderr=True)
 _debug = {"on": bool(os.environ.get("ZHPOLICY_DEBUG"))}
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 document``, ``2 documents``, ``1,234 policies`` (``many`` for irregular plurals)."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 # typer's own control flow (exit codes, usage errors, Ctrl-C) is not an internal error.
@@ -141,8 +138,16 @@ SUFFIX_FORMATS = {
 def _load_nlp(model: str | None, segment: str) -> Any:
     import pipeline
 
+    started = time.perf_counter()
     try:
-        return pipeline.load(model=model, segment=segment)
+        nlp = pipeline.load(model=model, segment=segment)
+        _log.info(
+            "pipeline loaded in %.1f s: %s (segment=%s)",
+            time.perf_counter() - started,
+            ", ".join(nlp.pipe_names),
+            segment,
+        )
+        return nlp
     except ValueError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -601,6 +606,7 @@ def _compare_documents(records: list[Path], db: Path | None) -> list[dict[str, A
         loaded = read_records(records)
     except RecordError as exc:
         _usage_error(str(exc))
+    _log.info("read %s from %s", plural(len(loaded.documents), "document"), ", ".join(map(str, records)))
     if loaded.skipped_errors:
         err_console.print(
             f"[yellow]{plural(len(loaded.skipped_errors), 'error record')} skipped[/yellow]", highlight=False

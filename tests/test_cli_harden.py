@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from pipeline.cli import SegmentMode, app, plural
+from pipeline.cli import SegmentMode, app
 from pipeline.compare.overlap import build_overlap, overlap_records, print_overlap
 from pipeline.compare.registry import load_registry
 from pipeline.compare.render import comparison_records, to_csv_records
@@ -24,6 +24,7 @@ from pipeline.compare.table import build_comparison
 from pipeline.evaluate import read_jsonl
 from pipeline.schema_export import SCHEMA_DIR
 from pipeline.segment import SEGMENT_MODES
+from pipeline.wording import plural
 from tests.conftest import PROJECT
 from tests.test_compare import make_record, meizhou_record, national_record, qingdao_record, write_jsonl
 
@@ -524,3 +525,14 @@ def test_readme_compare_examples_run_as_written(tmp_path: Path) -> None:
     query = re.findall(r"```sql\n(.*?)```", _readme_section("Comparing cities"), re.DOTALL)[0]
     with duckdb.connect(str(tmp_path / "policies.duckdb"), read_only=True) as connection:
         assert connection.sql(query).fetchall()[0][:3] == ("青岛市", "ge", 92.0)
+
+
+def test_verbose_logs_and_titles_count_right(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = write_jsonl(tmp_path / "out.jsonl", [qingdao_record()])
+    with caplog.at_level("INFO", logger="zhpolicy"):
+        result = runner.invoke(
+            app, ["-v", "compare", str(path), "--indicator", "制造业质量竞争力指数", "-f", "markdown"]
+        )
+    assert result.exit_code == 0
+    assert "read 1 document from" in caplog.text
+    assert result.stdout.startswith("### Targets by jurisdiction: 1 indicator × 1 place\n")

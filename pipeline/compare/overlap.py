@@ -16,6 +16,7 @@ from rich.table import Table
 from pipeline.compare.records import NATIONAL, doc_labels, is_national, place_of
 from pipeline.compare.render import WIDE_PLACES, Grid, print_grid
 from pipeline.evaluate import normalise_name
+from pipeline.wording import plural
 
 ItemKind = Literal["programme", "policy"]
 _SOURCES: tuple[tuple[ItemKind, str], ...] = (("programme", "programmes"), ("policy", "policies_cited"))
@@ -72,7 +73,7 @@ def build_overlap(documents: list[dict[str, Any]], *, by: str = "jurisdiction") 
 def overlap_grid(overlap: Overlap) -> Grid:
     total = len(overlap.groups)
     grid = Grid(
-        title=f"Programmes and cited policies across {total} groups",
+        title=f"Programmes and cited policies across {plural(total, 'group')}",
         headers=["kind", "name", "shared by", *overlap.groups],
     )
     previous_kind = None
@@ -82,9 +83,9 @@ def overlap_grid(overlap: Overlap) -> Grid:
         previous_kind = item.kind
         marks = ["✓" if group in item.groups else "" for group in overlap.groups]
         grid.rows.append([item.kind, item.name, f"{len(item.groups)} of {total}", *marks])
-    for kind, plural in _PLURAL.items():
+    for kind, kinds in _PLURAL.items():
         grid.notes.append(
-            f"{plural}: {len(overlap.shared_by_all(kind))} shared by all, "
+            f"{kinds}: {len(overlap.shared_by_all(kind))} shared by all, "
             f"{len(overlap.shared(kind))} shared by two or more; unique: "
             + ", ".join(f"{g} {len(overlap.unique_to(g, kind))}" for g in overlap.groups)
         )

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.compare.table import COMPARATOR_WORDS, Cell, Comparison, Row
+from pipeline.wording import plural
 
 FORMATS = ("table", "csv", "markdown", "html")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,7 +62,8 @@ def comparison_grid(comparison: Comparison) -> Grid:
     reference = ["全国 (reference)"] if comparison.has_national else []
     grid = Grid(
         title=f"Targets by {comparison.by}: "
-        f"{len(comparison.rows)} indicators × {len(comparison.places)} places",
+        f"{plural(len(comparison.rows), 'indicator')} × "
+        f"{plural(len(comparison.places), 'place' if comparison.by == 'jurisdiction' else 'document')}",
         headers=["indicator", "id", *reference, *comparison.places],
     )
     first_unmapped = next((i for i, row in enumerate(comparison.rows) if not row.mapped), None)
@@ -80,7 +82,9 @@ def comparison_grid(comparison: Comparison) -> Grid:
     grid.notes.append(f"several targets for one place and indicator: {comparison.choice_rule} (1 of N)")
     unmapped = sum(not row.mapped for row in comparison.rows)
     if unmapped:
-        grid.notes.append(f"{unmapped} rows are indicators the registry does not know (id 'unmapped')")
+        grid.notes.append(
+            f"{plural(unmapped, 'row')} of indicators the registry does not know (id 'unmapped')"
+        )
     return grid
 
 
