@@ -294,10 +294,11 @@ def extract(
     resume: Annotated[
         bool,
         typer.Option(
-            help="Continue an interrupted run: skip documents already in --output, append the rest."
+            "--resume",
+            help="Continue an interrupted run: skip documents already in --output, append the rest.",
         ),
     ] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing --output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
     timeout: Annotated[
         float,
         typer.Option(
@@ -322,7 +323,8 @@ def extract(
 
     Exit code 0 when every document succeeded, 1 when some failed (their error records are in the
     output), 2 for usage errors (bad option, no such path, output exists without --resume or
-    --force), 130 when interrupted (every line written is complete: continue with --resume).
+    --force), 70 for an unexpected internal error (one line; the traceback with --debug), 130 when
+    interrupted (every line written is complete: continue with --resume).
     """
     from pipeline.batch import BatchSummary, process_documents, run_batch
     from pipeline.read import read_documents
@@ -451,7 +453,9 @@ def evaluate(
         Path, typer.Option(metavar="DIR", help="Directory holding the documents the gold names.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    misses: Annotated[bool, typer.Option(help="List missed and extra items document by document.")] = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="List missed and extra items document by document.")
+    ] = False,
     doc: Annotated[
         list[str] | None, typer.Option(metavar="NAME", help="Only these documents (file names; repeatable).")
     ] = None,
@@ -561,7 +565,9 @@ def schema(
             help="Directory for the JSON Schema files (default: the project's schemas/json).",
         ),
     ] = None,
-    check: Annotated[bool, typer.Option(help="Only check that the files in --out are current.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check that the files in --out are current.")
+    ] = False,
 ) -> None:
     """Write the JSON Schema of every record type (Document, ErrorRecord, Target …), each with
     $schema and $id, into the project's schemas/json (wherever the command is run) or --out."""
