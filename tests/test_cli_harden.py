@@ -342,11 +342,15 @@ def test_compare_normalises_units_to_the_base() -> None:
             }
         ],
     )
-    row = next(r for r in build_comparison([national, city, other], load_registry()).rows if r.cells)
-    qingdao, meizhou = row.cells["青岛市"], row.cells["梅州市"]
+    rows = [r for r in build_comparison([national, city, other], load_registry()).rows if r.cells]
+    assert [r.label for r in rows] == ["国家级专精特新企业", "国家级专精特新企业 [%]"]
+    counts, shares = rows
+    qingdao = counts.cells["青岛市"]
     assert qingdao.chosen.value_base == 18000 and qingdao.chosen.unit_base == "家"
     assert (qingdao.difference, qingdao.ambition) == (0, "same")  # 1.8万家 is 18000家
-    assert meizhou.difference is None  # a share is no count: not compared
+    # A share is no count: its own row, never compared with the national 18000家.
+    assert list(shares.cells) == ["梅州市"] and shares.national is None
+    assert shares.cells["梅州市"].difference is None
     tidy = {r["place"]: r for r in comparison_records(build_comparison([national, city], load_registry()))}
     assert (tidy["青岛市"]["value_base"], tidy["青岛市"]["unit_base"]) == (18000.0, "家")
 

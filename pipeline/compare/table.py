@@ -166,6 +166,11 @@ def _row_key(match: IndicatorMatch, kind: str) -> tuple[str, str, Indicator | No
     return f"{indicator.id}:{kind}", f"{indicator.name} ({kind})", indicator
 
 
+def _canonical_base(indicator: Indicator) -> str | None:
+    """The base unit of a canonical indicator's unit (万人 → 人; None for an index)."""
+    return to_base(1.0, normalise_unit(indicator.unit))[1] if indicator.unit else None
+
+
 def _base_of(target: dict[str, Any]) -> tuple[str | None, float]:
     """The base unit and the factor to it: the record's ``unit_base`` when it has one (records
     from before it existed are resolved here with the same lexicon)."""
@@ -258,10 +263,18 @@ def build_comparison(
     labels = doc_labels(documents)
     grouped: dict[str, dict[str, list[PlaceTarget]]] = defaultdict(lambda: defaultdict(list))
     rows: dict[str, Row] = {}
+    homes: dict[str, str | None] = {}
     for target in place_targets(documents, registry, by, labels):
         key, label, canonical = _row_key(target.match, target.kind)
         if indicator is not None and (canonical is None or canonical.id != indicator):
             continue
+        # Like with like: a row holds one base unit. The registry's unit is a canonical row's
+        # (an unmapped row's: the first seen); a target in another (a share in % of an indicator
+        # counted in 家) gets a row of its own, labelled with its base.
+        if key not in homes:
+            homes[key] = _canonical_base(canonical) if canonical is not None else target.unit_base
+        if target.unit_base != homes[key]:
+            key, label = f"{key}@{target.unit_base}", f"{label} [{target.unit_base or 'no unit'}]"
         rows.setdefault(key, Row(key=key, label=label, kind=target.kind, indicator=canonical))
         grouped[key][target.place].append(target)
 
