@@ -540,3 +540,25 @@ def test_verbose_logs_and_titles_count_right(tmp_path: Path, caplog: pytest.LogC
     assert result.exit_code == 0
     assert "read 1 document from" in caplog.text
     assert result.stdout.startswith("### Targets by jurisdiction: 1 indicator × 1 place\n")
+
+
+# --- install: runtime for the demo, tools for the tests ---
+
+
+def test_demo_installs_the_runtime_only() -> None:
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = {re.split(r"[<>=\[; ]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
+    dev = {
+        re.split(r"[<>=\[; ]", dep, maxsplit=1)[0].lower() for dep in project["optional-dependencies"]["dev"]
+    }
+    assert {"pytest", "hypothesis", "ipykernel", "nbclient", "nbformat", "ruff"} <= dev
+    assert not runtime & dev
+    assert "lxml_html_clean" not in runtime and "pylopdf-fonts-zh-cn" not in runtime
+    assert project["license"] == "MIT"  # an SPDX expression, not a table
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    runtime_rule = makefile.split("$(STAMP): pyproject.toml", 1)[1].split("\n\n", 1)[0]
+    assert "install --quiet -e .\n" in runtime_rule and "[dev]" not in runtime_rule
+    assert re.search(r"^demo: \$\(STAMP\)$", makefile, re.MULTILINE)
+    assert re.search(r"^test: \$\(DEV_STAMP\)$", makefile, re.MULTILINE)
