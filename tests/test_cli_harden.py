@@ -562,3 +562,13 @@ def test_demo_installs_the_runtime_only() -> None:
     assert "install --quiet -e .\n" in runtime_rule and "[dev]" not in runtime_rule
     assert re.search(r"^demo: \$\(STAMP\)$", makefile, re.MULTILINE)
     assert re.search(r"^test: \$\(DEV_STAMP\)$", makefile, re.MULTILINE)
+
+
+def test_compare_and_db_load_read_standard_input(tmp_path: Path) -> None:
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records())
+    result = runner.invoke(app, ["compare", "-", "-f", "csv"], input=lines)
+    assert result.exit_code == 0 and "青岛市" in result.stdout
+    loaded = runner.invoke(app, ["db", "load", "-", "--db", str(tmp_path / "p.duckdb")], input=lines)
+    assert loaded.exit_code == 0 and "3 documents" in loaded.output
+    missing = runner.invoke(app, ["compare", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
