@@ -103,9 +103,11 @@ def test_output_order_is_input_order_with_workers(messy_corpus: Path, tmp_path: 
 
 def test_all_good_exits_zero(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
-    result = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl")])
+    result = runner.invoke(
+        app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "--summary"]
+    )
     assert result.exit_code == 0
-    assert "1 documents" in result.output and "0 errors" in result.output  # the summary
+    assert "1 document," in result.output and "0 errors" in result.output  # the summary, asked for
 
 
 @pytest.mark.parametrize(
@@ -114,7 +116,7 @@ def test_all_good_exits_zero(tmp_path: Path) -> None:
         (["/nonexistent/zhpolicy/corpus"], "no such file or directory: /nonexistent/zhpolicy/corpus"),
         (["{samples}", "--resume"], "need an --output file"),
         (["{samples}", "-o", "{out}", "--resume", "--force"], "give one of them"),
-        (["{samples}", "-o", "{out}", "--segment", "bogus"], "unknown segment mode"),
+        (["{samples}", "-o", "{out}", "--segment", "bogus"], "'bogus' is not one of 'candidates', 'full'"),
         (["{samples}", "-o", "{out}", "--model", "no_such_pipeline_xx"], "no installed spaCy pipeline"),
     ],
     ids=["missing-path", "resume-to-stdout", "resume-and-force", "bad-segment", "bad-model"],
@@ -149,7 +151,8 @@ def test_resume_discards_partial_line_and_matches_uninterrupted_run(
     partial = tmp_path / "partial.jsonl"
     partial.write_text("".join(lines[:4]) + lines[4][: len(lines[4]) // 2], encoding="utf-8")
     result = runner.invoke(
-        app, ["extract", str(messy_corpus), "-o", str(partial), "--max-chars", "1000", "--resume"]
+        app,
+        ["extract", str(messy_corpus), "-o", str(partial), "--max-chars", "1000", "--resume", "--summary"],
     )
     assert result.exit_code == 1
     assert "4 already in" in " ".join(result.output.split())
