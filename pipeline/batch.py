@@ -152,10 +152,29 @@ _worker_nlp: Language | None = None
 _worker_timeout: float | None = None
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        pass  # no /proc here: ask the kernel whether the process exists
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def _die_with(parent: int) -> None:
-    """End this worker when the process that started the run ends, even by SIGKILL: on Linux the
-    kernel signals it (PR_SET_PDEATHSIG, when its own parent, the fork server, ends with the
-    run); everywhere a watching thread checks that ``parent`` still exists."""
+    """End this worker when the process that started the run ends, even by SIGKILL: a watching
+    thread checks every second that ``parent`` still runs. (The fork server, the worker's own
+    parent, outlives the run while any worker does, so the kernel's parent-death signal,
+    PR_SET_PDEATHSIG, set too, covers only workers started without it.)"""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -168,12 +187,8 @@ def _die_with(parent: int) -> None:
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
+            if not _alive(parent):
                 os._exit(1)
-            except PermissionError:
-                pass
 
     threading.Thread(target=watch, name="zhpolicy-parent-watch", daemon=True).start()
 
