@@ -217,7 +217,8 @@ def extract(
         list[str],
         typer.Argument(
             help="Files, directories (read recursively) or - for standard input. "
-            ".txt, .html/.htm and .jsonl (one article a line); UTF-8, GB18030/GBK or Big5."
+            ".txt, .html/.htm, .pdf, .docx, .json and .jsonl (one article a line); UTF-8, UTF-16, "
+            "GB18030/GBK or Big5; any other file met in a directory is an unsupported_format record."
         ),
     ],
     output: Annotated[

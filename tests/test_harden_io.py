@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.read import RawDocument, count_documents, decode_bytes, read_documents
+from pipeline.read import RawDocument, decode_bytes, read_documents
 from tests.test_batch import _report_corpus
 
 runner = CliRunner()
@@ -293,6 +293,8 @@ def test_short_html_article_still_has_main_text(nlp: Any) -> None:
 
 
 def test_progress_total_counts_what_the_reader_gives(tmp_path: Path) -> None:
+    from pipeline.read import count_documents
+
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     (corpus / "a.txt").write_text(GOOD, encoding="utf-8")
