@@ -75,10 +75,21 @@ def _check_extract_usage(
         _usage_error("--resume continues an output, --force overwrites it: give one of them")
     if output is not None and output.is_dir():
         _usage_error(f"--output {output} is a directory")
-    if output is not None and not to_stdout and output.exists():
+    if output is not None and not to_stdout and output.is_file():
+        from pipeline.read import SUPPORTED_SUFFIXES, is_zhpolicy_output
+
+        resolved = os.path.realpath(output)
         for path in paths:
             if path != "-" and Path(path).is_file() and os.path.samefile(path, output):
                 _usage_error(f"--output {output} is the input file {path}: it would be overwritten")
+            inside = Path(path).is_dir() and resolved.startswith(os.path.join(os.path.realpath(path), ""))
+            if (
+                inside
+                and output.suffix.lower() in SUPPORTED_SUFFIXES
+                and output.stat().st_size > 0
+                and not is_zhpolicy_output(output)
+            ):
+                _usage_error(f"--output {output} is an input file in {path}: it would be overwritten")
     try:
         PipelineConfig(model=model, segment=segment)
     except ValueError as exc:
@@ -109,12 +120,12 @@ class _Progress:
         self.enabled = enabled
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(bar_width=20),
+            BarColumn(bar_width=16),
             TaskProgressColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(compact=True),
             TimeElapsedColumn(),
-            TextColumn("remaining"),
-            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
             console=err_console,
             disable=not enabled,
             transient=True,
@@ -161,7 +172,7 @@ class _Progress:
             self.task,
             completed=summary.documents + self.skipped(),
             description=(
-                f"{summary.documents:,} documents  {summary.documents / elapsed:,.1f} docs/s  "
+                f"{summary.documents:,} docs  {summary.documents / elapsed:,.1f}/s  "
                 f"{summary.characters / elapsed:,.0f} chars/s  {summary.error_count:,} errors"
             ),
         )

@@ -196,6 +196,15 @@ def test_output_equal_to_an_input_file_is_refused_even_with_force(tmp_path: Path
         result = runner.invoke(app, ["extract", str(dump), "-o", output, "--force"])
         assert result.exit_code == 2 and "is the input file" in " ".join(result.output.split())
     assert dump.read_bytes() == before
+    # a document inside an input directory is an input file too; an earlier output there is not
+    (tmp_path / "old.jsonl").write_text(json.dumps({"status": "ok", "doc": "x", "targets": []}) + "\n")
+    result = runner.invoke(app, ["extract", str(tmp_path), "-o", str(dump), "--force"])
+    assert result.exit_code == 2 and "is an input file in" in " ".join(result.output.split())
+    assert dump.read_bytes() == before
+    result = runner.invoke(
+        app, ["extract", str(tmp_path), "-o", str(tmp_path / "old.jsonl"), "--force", "-q"]
+    )
+    assert result.exit_code == 0 and [r["doc"] for r in _records(tmp_path / "old.jsonl")] == ["n1"]
 
 
 # --- sizes and depths ----------------------------------------------------------------------------
