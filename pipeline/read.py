@@ -229,7 +229,10 @@ def decode_bytes(data: bytes) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             if b"\x00" in head:
-                raise DecodeError("binary data (NUL bytes), not text") from None
+                # A few stray NULs in GBK or Big5 text (a bad copy) are dropped; many are binary.
+                if data.count(b"\x00") > len(data) * _MAX_DAMAGED_SHARE:
+                    raise DecodeError("binary data (NUL bytes), not text") from None
+                data = data.replace(b"\x00", b"")
             text = _decode_mostly_utf8(data) or _detect_and_decode(data)
     if _printable_share(text) < _MIN_PRINTABLE_SHARE:
         raise DecodeError("mostly unprintable characters: binary data, not text")

@@ -57,9 +57,24 @@ def test_utf16_without_a_byte_order_mark(encoding: str) -> None:
     assert decode_bytes(text.encode(encoding)) == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_jsonl_in_utf16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "dump.jsonl").write_bytes(
+        (_line("n1", GOOD) + "\n" + _line("n2", NEWS) + "\n").encode(encoding)
+    )
+    documents = list(read_documents([str(tmp_path / "dump.jsonl")]))
+    assert [(d.doc, d.text) for d in documents] == [("n1", GOOD), ("n2", NEWS)]
+
+
 def test_utf8_with_a_nul_in_its_first_4_kib() -> None:
     text = "标题\n" + GOOD[:10] + "\x00" + GOOD * 3
     assert decode_bytes(text.encode()) == text
+
+
+def test_gbk_text_with_a_stray_nul_decodes() -> None:
+    text = (GOOD + "\n" + NEWS + "\n") * 3
+    data = text.encode("gbk")
+    assert decode_bytes(data[:40] + b"\x00" + data[40:]) == text
 
 
 def test_one_nul_line_in_a_jsonl_file_costs_that_line_only(tmp_path: Path) -> None:
