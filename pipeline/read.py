@@ -561,9 +561,13 @@ def _read_stdin(options: _Options, identities: _Identities) -> Iterator[RawDocum
     if len(data) > options.max_bytes:
         yield _too_large(identities.claim("<stdin>"), "<stdin>", "standard input", options.max_chars)
         return
-    kind = "jsonl" if data.lstrip()[:1] == b"{" else "html" if data.lstrip()[:1] == b"<" else "text"
+    first = data.lstrip()[:1]
+    kind = "jsonl" if first == b"{" else "json" if first == b"[" else "html" if first == b"<" else "text"
     if kind == "jsonl":
         yield from _jsonl_stream(io.BytesIO(data), "<stdin>", "<stdin>", options, identities)
+        return
+    if kind == "json":  # a JSON array of articles
+        yield from _json_documents(data, "<stdin>", "<stdin>", options, identities)
         return
     yield _document_from_bytes(data, identities.claim("<stdin>"), "<stdin>", kind, options)
 

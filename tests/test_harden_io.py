@@ -476,3 +476,14 @@ def test_a_stopped_run_leaves_no_workers_behind(tmp_path: Path, how: signal.Sign
     finally:
         for pid in _alive(workers) | ({process.pid} if process.poll() is None else set()):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_json_array_on_standard_input() -> None:
+    articles = json.dumps([{"id": "a", "text": GOOD}, {"id": "b", "text": NEWS}], ensure_ascii=False)
+    result = runner.invoke(app, ["extract", "-", "-q"], input=articles.encode())
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["doc"], r["source"], _status(r)) for r in records] == [
+        ("a", "<stdin>:1", "ok"),
+        ("b", "<stdin>:2", "ok"),
+    ]
