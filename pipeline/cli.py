@@ -176,6 +176,21 @@ def _check_extract_usage(
         _usage_error("--resume continues an output, --force overwrites it: give one of them")
     if output is not None and output.is_dir():
         _usage_error(f"--output {output} is a directory")
+    if output is not None and not to_stdout and output.is_file():
+        from pipeline.read import SUPPORTED_SUFFIXES, is_zhpolicy_output
+
+        resolved = os.path.realpath(output)
+        for path in paths:
+            if path != "-" and Path(path).is_file() and os.path.samefile(path, output):
+                _usage_error(f"--output {output} is the input file {path}: it would be overwritten")
+            inside = Path(path).is_dir() and resolved.startswith(os.path.join(os.path.realpath(path), ""))
+            if (
+                inside
+                and output.suffix.lower() in SUPPORTED_SUFFIXES
+                and output.stat().st_size > 0
+                and not is_zhpolicy_output(output)
+            ):
+                _usage_error(f"--output {output} is an input file in {path}: it would be overwritten")
     try:
         PipelineConfig(model=model, segment=segment)
     except ValueError as exc:
@@ -188,15 +203,30 @@ def _check_extract_usage(
 
 
 class _Progress:
-    """A live line on standard error (documents/s, characters/s, errors) when it is a terminal."""
+    """A live line on standard error (documents/s, characters/s, errors) when it is a terminal;
+    with a total (counted in the background when the inputs are files and directories), also the
+    percentage done and the time remaining."""
 
-    def __init__(self, enabled: bool) -> None:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    def __init__(self, enabled: bool, count: Callable[[], int | None] | None = None) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
+        self.enabled = enabled
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            BarColumn(bar_width=16),
+            TaskProgressColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(compact=True),
             TimeElapsedColumn(),
+            TextColumn("{task.description}"),
             console=err_console,
             disable=not enabled,
             transient=True,
@@ -204,9 +234,30 @@ class _Progress:
         self.task = self.progress.add_task("starting", total=None)
         self.started = time.perf_counter()
         self.shown = 0.0
+        self.count = count
+        self.skipped: Callable[[], int] = lambda: 0
+
+    def _count_in_background(self) -> None:
+        count = self.count
+        if count is None:
+            return
+
+        def run() -> None:
+            try:
+                total = count()
+            except Exception:  # a total is a nicety: never let it stop the run
+                return
+            if total is not None:
+                self.progress.update(self.task, total=total)
+
+        import threading
+
+        threading.Thread(target=run, name="zhpolicy-count", daemon=True).start()
 
     def __enter__(self) -> _Progress:
         self.progress.start()
+        if self.enabled:
+            self._count_in_background()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -220,11 +271,38 @@ class _Progress:
         elapsed = max(now - self.started, 1e-9)
         self.progress.update(
             self.task,
+            completed=summary.documents + self.skipped(),
             description=(
                 f"{plural(summary.documents, 'document')}  {summary.documents / elapsed:,.1f} docs/s  "
                 f"{summary.characters / elapsed:,.0f} chars/s  {plural(summary.error_count, 'error')}"
             ),
         )
+
+
+class _Stop:
+    """SIGTERM handled as Ctrl-C is: the run stops after the last whole line (exit 143)."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    def __enter__(self) -> _Stop:
+        import signal
+
+        def terminate(signum: int, frame: object) -> None:
+            self.signal = signum
+            raise KeyboardInterrupt
+
+        self.previous = signal.signal(signal.SIGTERM, terminate)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self.previous)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signal if self.signal is not None else 130
 
 
 def _print_batch_summary(summary: Any, output: Path | None, *, totals: bool = True) -> None:
@@ -253,7 +331,8 @@ def extract(
         typer.Argument(
             metavar="PATH",
             help="Files, directories (read recursively) or - for standard input. "
-            ".txt, .html/.htm and .jsonl (one article a line); UTF-8, GB18030/GBK or Big5.",
+            ".txt, .html/.htm, .pdf, .docx, .json and .jsonl (one article a line); UTF-8, UTF-16, "
+            "GB18030/GBK or Big5; any other file met in a directory is an unsupported_format record.",
         ),
     ],
     output: Annotated[
@@ -323,11 +402,41 @@ def extract(
 
     Exit code 0 when every document succeeded, 1 when some failed (their error records are in the
     output), 2 for usage errors (bad option, no such path, output exists without --resume or
-    --force), 70 for an unexpected internal error (one line; the traceback with --debug), 130 when
-    interrupted (every line written is complete: continue with --resume).
+    --force, output is an input file) and when the output cannot be written (a full disk), 70 for
+    an unexpected internal error (one line; the traceback with --debug), 130 when interrupted by
+    Ctrl-C and 143 by SIGTERM (every line written is complete: continue with --resume).
     """
+    with _Stop() as stop:
+        try:
+            _extract(
+                paths, output, text_field, id_field, max_chars, model, segment, workers, resume, force,
+                timeout, quiet, show_summary, stop,
+            )  # fmt: skip
+        except KeyboardInterrupt:
+            # Before the batch began (loading the pipeline): nothing was written.
+            if not quiet:
+                err_console.print("[yellow]interrupted[/yellow] before any document was processed")
+            raise typer.Exit(stop.exit_code) from None
+
+
+def _extract(
+    paths: list[str],
+    output: Path | None,
+    text_field: str,
+    id_field: str,
+    max_chars: int,
+    model: str | None,
+    segment: str,
+    workers: int,
+    resume: bool,
+    force: bool,
+    timeout: float,
+    quiet: bool,
+    show_summary: bool | None,
+    stop: _Stop,
+) -> None:
     from pipeline.batch import BatchSummary, process_documents, run_batch
-    from pipeline.read import read_documents
+    from pipeline.read import count_documents, read_documents
     from pipeline.write import DoneDocuments, OutputError, open_output, resume_output
 
     segment_mode = segment.value
@@ -344,34 +453,61 @@ def extract(
         )
     except OutputError as exc:
         _usage_error(str(exc))
+
+    def notice(message: str) -> None:
+        if not quiet:
+            err_console.print(f"[yellow]note:[/yellow] {message}", highlight=False, soft_wrap=True)
+
+    exclude = output if to_file else None
     documents = read_documents(
         paths,
         text_field=text_field,
         id_field=id_field,
         max_chars=max_chars,
         skip=done.take if done else None,
-        exclude=output if to_file else None,
+        exclude=exclude,
+        notice=notice,
     )
     outcomes = process_documents(
         documents, workers=workers, model=model, segment=segment_mode, nlp=nlp, timeout=timeout or None
     )
     summary = BatchSummary()
+    write_failed: OSError | None = None
+    counter = None if "-" in paths else (lambda: count_documents(paths, exclude))
     try:
-        with _Progress(enabled=not quiet and err_console.is_terminal) as progress:
+        with _Progress(enabled=not quiet and err_console.is_terminal, count=counter) as progress:
+            progress.skipped = lambda: done.skipped
             summary = run_batch(outcomes, _line_writer(handle), on_outcome=progress.update, summary=summary)
     except BrokenPipeError:
         # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(1) from None
+    except OSError as exc:  # the output cannot take more (a full disk, a quota, an I/O error)
+        write_failed = exc
     finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()  # stops the workers now, not when the generator is collected
         if handle is not sys.stdout:
-            handle.close()
+            try:
+                handle.close()
+            except OSError as exc:
+                write_failed = write_failed or exc
+    if write_failed is not None:
+        where = str(output) if to_file else "standard output"
+        hint = f"; free some space and rerun with --resume -o {output}" if to_file else ""
+        err_console.print(
+            f"[red]error:[/red] cannot write to {where}: {write_failed.strerror or write_failed}{hint}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     summary.skipped = done.skipped
     wanted = (err_console.is_terminal or _verbose["on"]) if show_summary is None else show_summary
     if not quiet or summary.interrupted:
         _print_batch_summary(summary, output if to_file else None, totals=wanted and not quiet)
     if summary.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(stop.exit_code)
     raise typer.Exit(1 if summary.error_count else 0)
 
 

@@ -43,7 +43,8 @@ def messy_corpus(tmp_path: Path) -> Path:
         "<html><head><title>导航</title></head><body><div></div></body></html>", encoding="utf-8"
     )
     (corpus / "2024" / "05" / "huge.txt").write_text(GOOD * 40, encoding="utf-8")
-    (corpus / "README.md").write_text("not an input format: ignored", encoding="utf-8")
+    (corpus / "README.md").write_text("not an input format: reported", encoding="utf-8")
+    (corpus / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: not an input
     lines = [
         json.dumps({"id": "n1", "text": NEWS}, ensure_ascii=False),
         '{"id": "n2", "text": "到2025年',  # cut off by the scraper
@@ -62,8 +63,9 @@ EXPECTED_STATUS = {
     "n3": "ok",
     "empty.txt": "empty_document",
     "junk.html": "undecodable",
-    "nav_only.html": "no_main_text",
-    "huge.txt": "too_large",
+    "2024/05/nav_only.html": "no_main_text",  # ids are paths relative to the input directory
+    "2024/05/huge.txt": "too_large",
+    "README.md": "unsupported_format",
     "dump.jsonl:2": "malformed_jsonl",
 }
 
@@ -87,7 +89,7 @@ def test_messy_directory_gives_one_line_per_document_with_reasons(
     by_doc = {r["doc"]: r for r in records}
     assert "line 2" in by_doc["dump.jsonl:2"]["message"]
     assert by_doc["dump.jsonl:2"]["source"].endswith("dump.jsonl:2")
-    assert "--max-chars" in by_doc["huge.txt"]["message"]
+    assert "--max-chars" in by_doc["2024/05/huge.txt"]["message"]
     assert by_doc["gbk.txt"]["text"].startswith("本报讯") and by_doc["gbk.txt"]["targets"]
     assert "品質" in by_doc["big5.txt"]["text"]
     assert [t["value"] for t in by_doc["big5.txt"]["targets"]] == [98]
