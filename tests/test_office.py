@@ -203,14 +203,15 @@ _COMPARED = ("targets", "results", "qualitative", "deadlines")
 
 
 def _items(record: dict[str, Any], end: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    """What a record says, without offsets (they index different texts), up to ``end``."""
+    """What a record says, without offsets and evidence (they quote different texts: the raw text
+    keeps pdftotext's spaces inside numbers), up to ``end``."""
     items: dict[str, list[tuple[Any, ...]]] = {}
     for name in _COMPARED:
         kept = [i for i in record.get(name) or [] if end is None or i["start"] < end]
         items[name] = sorted(
             tuple(
                 sorted(
-                    (k, json.dumps(v, ensure_ascii=False)) for k, v in i.items() if k not in ("start", "end")
+                    (k, json.dumps(v, ensure_ascii=False)) for k, v in i.items() if k not in ("start", "end", "evidence")
                 )
             )
             for i in kept
