@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from pipeline.compare.registry import IndicatorRegistry
-from pipeline.evaluate import normalise_name
+from pipeline.lexicon.names import name_key as normalise_name
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

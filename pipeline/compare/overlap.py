@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pipeline.compare.records import NATIONAL, is_national, place_of
 from pipeline.compare.render import Grid
-from pipeline.evaluate import normalise_name
+from pipeline.lexicon.names import name_key as normalise_name
 
 ItemKind = Literal["programme", "policy"]
 _SOURCES: tuple[tuple[ItemKind, str], ...] = (("programme", "programmes"), ("policy", "policies_cited"))
