@@ -341,6 +341,165 @@ GOLDEN = [
 ]
 
 
+# Forms real pages use (issue 10): the document's own voice, county-level places, portal tables,
+# letterheads, wire datelines, report sections; and the negatives (a cited document's issuer).
+GOLDEN += [
+    (
+        "cited-issuer-is-not-this-issuer",
+        "关于深化质量强省建设的实施意见\n"
+        "为贯彻落实中共中央、国务院《质量强国建设纲要》,结合本省实际,现提出如下实施意见。\n"
+        "到2027年,全省质量总体水平显著提升。",
+        "关于深化质量强省建设的实施意见",
+        None,
+        None,
+        None,
+        "policy",
+    ),
+    (
+        "cited-issuer-and-own-place",
+        "关于深化质量强省建设的实施意见\n"
+        "为贯彻落实中共中央、国务院《质量强国建设纲要》,结合江西实际,现提出如下实施意见。",
+        "关于深化质量强省建设的实施意见",
+        None,
+        "江西省",
+        "360000",
+        "policy",
+    ),
+    (
+        "cited-city-plan-in-a-county-notice",
+        "关于加快质量强县建设的实施方案\n"
+        "为深入落实《温州市质量强市建设实施方案》,结合平阳县实际,制定本方案。",
+        "关于加快质量强县建设的实施方案",
+        None,
+        "平阳县",
+        "330326",
+        "policy",
+    ),
+    (
+        "letterhead-and-document-number",
+        "鞍山市铁东区人民政府文件\n鞍东政发〔2024〕3号\n"
+        "铁东区人民政府关于印发《铁东区质量强区建设实施方案》的通知\n各街道办事处,区政府各部门:\n"
+        "现将《铁东区质量强区建设实施方案》印发给你们,请认真贯彻落实。\n铁东区人民政府\n2024年3月8日",
+        "铁东区人民政府关于印发《铁东区质量强区建设实施方案》的通知",
+        date(2024, 3, 8),
+        "鞍山市铁东区",
+        "210302",
+        "policy",
+    ),
+    (
+        "portal-table-with-brackets",
+        "[ 索引号 ] | 11500000MB1563000A/2024-00002 | [ 发文字号 ] | 渝北府发〔2024〕8号 |\n"
+        "[ 发布机构 ] | 重庆市渝北区市场监督管理局 | ||\n"
+        "[ 成文日期 ] | 2024-02-20 | [ 发布日期 ] | 2024-03-01 |\n"
+        "重庆市渝北区人民政府关于印发《渝北区质量强区建设实施方案》的通知\n各镇人民政府、街道办事处:",
+        "重庆市渝北区人民政府关于印发《渝北区质量强区建设实施方案》的通知",
+        date(2024, 3, 1),
+        "重庆市渝北区",
+        "500112",
+        "policy",
+    ),
+    (
+        "portal-table-issuer-and-signed-date",
+        "[索引号] | 11610802016000000C/2024-00100 | [ 主题分类 ] | 其他 |\n---|---|---|---|\n"
+        "[ 发布机构 ] | 榆林市横山区人民政府办公室 | [ 发文日期 ] | 2024-06-11 |\n"
+        "各乡镇人民政府、街道办事处,区政府各工作部门:\n"
+        "《横山区质量提升行动方案》已经区政府审议通过,现印发给你们,请认真组织实施。",
+        "横山区质量提升行动方案",
+        date(2024, 6, 11),
+        "榆林市横山区",
+        "610803",
+        "policy",
+    ),
+    (
+        "district-shared-by-several-cities-with-its-city",
+        "福州市鼓楼区人民政府关于开展质量提升行动的通知\n各街道办事处:\n现将有关事项通知如下。",
+        "福州市鼓楼区人民政府关于开展质量提升行动的通知",
+        None,
+        "福州市鼓楼区",
+        "350102",
+        "policy",
+    ),
+    (
+        "district-shared-by-several-cities-alone",
+        "鼓楼区人民政府关于开展质量提升行动的通知\n各街道办事处:\n现将有关事项通知如下。",
+        "鼓楼区人民政府关于开展质量提升行动的通知",
+        None,
+        "鼓楼区",
+        None,
+        "policy",
+    ),
+    (
+        "district-report-section",
+        "一、2023年工作回顾\n2023年是六合区发展史上极不平凡的一年。全区地区生产总值增长5%。",
+        "一、2023年工作回顾",
+        None,
+        "南京市六合区",
+        "320116",
+        "report",
+    ),
+    (
+        "wire-dateline-is-not-the-place",
+        "2024年中国服务业质量满意度稳步提升\n"
+        "  北京3月5日电 (记者 王明)国家市场监督管理总局5日发布监测数据显示,服务业质量满意度稳步提升。",
+        "2024年中国服务业质量满意度稳步提升",
+        None,
+        "全国",
+        "100000",
+        "news",
+    ),
+    (
+        "news-lead-about-a-county-level-city",
+        "本报讯(记者 陈明 通讯员 李华)近日,福建省农业农村厅公布第二批名单,晋江市安海土笋冻上榜,"
+        "泉州市某食品有限公司等2家企业入选。\n该品牌标识实行动态管理。",
+        None,
+        None,
+        "晋江市",
+        "350582",
+        "news",
+    ),
+    (
+        "summary-linking-to-the-decision",
+        "浦口区区长质量奖是浦口区人民政府设立的质量荣誉,自2018年以来已有10家企业获奖,"
+        "原文链接:区政府关于授予2022年度浦口区区长质量奖的决定。",
+        None,
+        None,
+        "南京市浦口区",
+        "320111",
+        "news",
+    ),
+    (
+        "task-table-citing-the-work-report",
+        "2024年《政府工作报告》重点工作目标任务分解表\n序号 |\n目标与任务 |\n牵头责任单位 |\n"
+        "1 |\n新增托位数400个以上。 |\n县教育局 |",
+        "2024年《政府工作报告》重点工作目标任务分解表",
+        None,
+        None,
+        None,
+        "policy",
+    ),
+    (
+        "work-report-opening-is-no-title",
+        "各位代表:\n现在,我代表北京市人民政府,向大会报告政府工作,请予审议,并请市政协委员提出\n意见。\n"
+        "一、2023年工作回顾",
+        None,
+        None,
+        "北京市",
+        "110000",
+        "report",
+    ),
+    (
+        "model-county-is-no-county",
+        "创建国家农产品质量安全示范县工作推进会召开\n"
+        "会议要求,各地要以示范县创建为抓手,完成县级农产品质量安全监管任务。",
+        "创建国家农产品质量安全示范县工作推进会召开",
+        None,
+        None,
+        None,
+        "news",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "title", "published", "jurisdiction", "code", "doc_type"),
     [pytest.param(*row[1:], id=row[0]) for row in GOLDEN],
@@ -361,6 +520,30 @@ def test_document_fields(
         jurisdiction,
         code,
         doc_type,
+    )
+
+
+def test_statistical_bulletin_in_forum_markup() -> None:
+    """BBCode pasted as text: the clean stage turns its blocks into lines, so the title, the
+    date under the issuer and the county are read as on any page."""
+    raw = (
+        "[align=center][size=3][b]2023年[/b][b]临猗县[/b][b]国民经济和社会发展统计公报[/b][/size][/align]"
+        "[align=center][size=3]临猗县统计局[/size][/align][align=center][size=3]2024年4月2日[/size][/align]"
+        "[align=left][size=3]2023年,全县地区生产总值增长5.1%。[/size][/align]"
+    )
+    fields = extract_document_fields(TextView.from_text(clean_text(raw)), DocumentContext())
+    assert (
+        fields.title,
+        fields.published,
+        fields.jurisdiction,
+        fields.jurisdiction_code,
+        fields.doc_type,
+    ) == (
+        "2023年临猗县国民经济和社会发展统计公报",
+        date(2024, 4, 2),
+        "临猗县",
+        "140821",
+        "report",
     )
 
 

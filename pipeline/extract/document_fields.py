@@ -351,6 +351,14 @@ def find_jurisdiction(
         # the whole issuer (深圳市宝安区人民政府办公室), so that a district after its city counts
         if known := _issuer_place(title_norm[: issuer.end()], lexicon):
             return known
+        if shared := lexicon.places.named(name):
+            # a county name several cities have (鼓楼区): the one whose city the text names, else
+            # the name alone, without a code
+            head_text = "\n".join(norm for _, norm in _lines(view)[:_HEAD_LINES])
+            named = {p.name for _, _, p in _places_in(head_text, lexicon) if p.level != "county"}
+            by_parent = [p for p in shared if p.parent in named]
+            if len(by_parent) == 1:
+                return by_parent[0]
         return Place(name=name, code="", level="county", short="", parent=None)
     head = _lines(view)[:_HEAD_LINES]
     for _, norm in head:
