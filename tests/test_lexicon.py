@@ -92,12 +92,12 @@ def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
             "own_place: '((?:结合",
             "doc_types.yaml: own_place does not compile",
         ),
-        ("place_rules.yaml", "  - 城区\n", "  - 城区\n  - 不是县区\n", "needs_parent lists '不是县区'"),
+        ("place_rules.yaml", "  - 城区\n", "  - 城区\n  - 不是县区\n", r"needs_parent lists '不是县区'"),
         (
             "programmes.yaml",
             "\n",
             "\nduplicate: 1\nduplicate: 2\n",
-            "programmes.yaml: duplicate key 'duplicate'",
+            r"programmes\.yaml: duplicate key 'duplicate'",
         ),
     ],
 )
@@ -111,7 +111,7 @@ def test_a_broken_lexicon_names_file_and_entry(
 def test_a_broken_resource_stops_pipeline_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = _broken_copy(tmp_path, "places.tsv", "平阴县\t370124", "平阴县\t370")
     monkeypatch.setattr(lexicon_module, "default_lexicon", lambda: load_lexicon(broken))
-    with pytest.raises(ResourceError, match="places.tsv line"):
+    with pytest.raises(ResourceError, match=r"places\.tsv line"):
         pipeline.load()
 
 
@@ -130,7 +130,7 @@ def test_lexicon_saved_with_the_pipeline(tmp_path: Path) -> None:
     assert pipeline.process(spacy.load(tmp_path / "nlp"), NOTICE, "notice").jurisdiction_code == "210399"
     # and validates it: a broken saved lexicon does not load
     places.write_text(places.read_text(encoding="utf-8").replace("立山区\t210399", "立山区\tabc"), "utf-8")
-    with pytest.raises(ResourceError, match="places.tsv line"):
+    with pytest.raises(ResourceError, match=r"places\.tsv line"):
         spacy.load(tmp_path / "nlp")
 
 
