@@ -34,6 +34,7 @@ _DATE_PARTS_RE = re.compile(
 _SENTENCE_END = "。:：;；"
 _LEVEL_RANK = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
 _LEAD_CHARS = 300
+_DEEP_CHARS = 8000
 
 
 def places() -> tuple[Place, ...]:
@@ -192,7 +193,9 @@ def _mask(haystack: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     return haystack
 
 
-def _places_in(haystack: str, lexicon: Lexicon | None = None) -> list[tuple[int, int, Place]]:
+def _places_in(
+    haystack: str, lexicon: Lexicon | None = None, *, every_mention: bool = False
+) -> list[tuple[int, int, Place]]:
     """(position, length of the name matched, place), leftmost first; at one position the longer
     name wins (吉林市出台… is the city, not the province whose short name is 吉林).
 
@@ -212,7 +215,7 @@ def _places_in(haystack: str, lexicon: Lexicon | None = None) -> list[tuple[int,
         if place is None:
             continue
         previous = (position + len(name), place)
-        if place.code not in seen:
+        if every_mention or place.code not in seen:
             seen.add(place.code)
             found.append((position, len(name), place))
     country = _country(lexicon)
@@ -295,7 +298,13 @@ def _issuer_place(text: str, lexicon: Lexicon) -> Place | None:
 
 def _voice_levels(haystack: str, lexicon: Lexicon) -> frozenset[str]:
     """The levels the document speaks for (本省 / 全市 / 我县 …): those of the own-place words it
-    uses most. A word may speak for two levels (全区: a district or an autonomous region)."""
+    uses most. A word may speak for two levels (全区: a district or an autonomous region). A
+    speaker who names the government they speak for (我代表市人民政府) decides."""
+    speaker = frozenset(
+        level for level, words in lexicon.fields.speaker_words.items() if any(w in haystack for w in words)
+    )
+    if speaker:
+        return speaker
     counts: dict[str, int] = {}
     for words in lexicon.fields.own_place_words.values():
         for word in words:
@@ -308,6 +317,18 @@ def _voice_levels(haystack: str, lexicon: Lexicon) -> frozenset[str]:
         for level, words in lexicon.fields.own_place_words.items()
         if any(counts[word] == top for word in words)
     )
+
+
+def _most_named(text: str, levels: frozenset[str], above: Place | None, lexicon: Lexicon) -> Place | None:
+    counts: dict[str, int] = {}
+    places_by_code: dict[str, Place] = {}
+    for _, _, place in _places_in(text, lexicon, every_mention=True):
+        if place.level in levels and (above is None or above.name in _lineage(lexicon.places, place)):
+            counts[place.code] = counts.get(place.code, 0) + 1
+            places_by_code[place.code] = place
+    if not counts:
+        return None
+    return places_by_code[max(counts, key=lambda code: counts[code])]
 
 
 def _news_subject(lead: str, lexicon: Lexicon) -> Place | None:
@@ -382,7 +403,13 @@ def find_jurisdiction(
         lead = text[:_LEAD_CHARS].split("\n", 1)[0]
         if place := _news_subject(lead, lexicon):
             return place
-    if found := _places_in(text, lexicon):
+    found = _places_in(text, lexicon)
+    if voice and not any(item[2].level in voice for item in found):
+        # the document speaks for a level (我代表市政府, 全市) that its opening lines do not name:
+        # the place of that level it names most often further on, below the place named first
+        if place := _most_named(view.norm[:_DEEP_CHARS], voice, found[0][2] if found else None, lexicon):
+            return place
+    if found:
         # the place the document speaks for (全县, 本市), when the first place named is above it
         spoken = [item for item in found if item[2].level in voice]
         if spoken and _LEVEL_RANK[spoken[0][2].level] > _LEVEL_RANK[found[0][2].level]:

@@ -51,6 +51,7 @@ class FieldPatterns:
     single: dict[str, re.Pattern[str]]
     report_heading_window: int
     own_place_words: dict[str, tuple[str, ...]]
+    speaker_words: dict[str, tuple[str, ...]]
 
     @property
     def title_skip(self) -> tuple[re.Pattern[str], ...]:
@@ -77,7 +78,14 @@ def build_field_patterns(data: Any, source: str = FIELDS_FILE) -> FieldPatterns:
         raise ResourceError(f"{source}: expected a mapping")
     missing = [
         k
-        for k in ("cues", "report_heading_window", "own_place_words", *PATTERN_LISTS, *SINGLE_KEYS)
+        for k in (
+            "cues",
+            "report_heading_window",
+            "own_place_words",
+            "speaker_words",
+            *PATTERN_LISTS,
+            *SINGLE_KEYS,
+        )
         if k not in data
     ]
     if missing:
@@ -85,9 +93,15 @@ def build_field_patterns(data: Any, source: str = FIELDS_FILE) -> FieldPatterns:
     unknown = set(data["cues"]) - set(CUE_KINDS)
     if unknown:
         raise ResourceError(f"{source}: unknown cue kinds {sorted(unknown)}; valid: {CUE_KINDS}")
-    words = data["own_place_words"]
-    if not isinstance(words, dict) or not all(isinstance(v, list) for v in words.values()):
-        raise ResourceError(f"{source}: own_place_words must map a level to a list of words")
+    word_lists: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key in ("own_place_words", "speaker_words"):
+        words = data[key]
+        if not isinstance(words, dict) or not all(isinstance(v, list) for v in words.values()):
+            raise ResourceError(f"{source}: {key} must map a level to a list of words")
+        unknown_levels = set(words) - {"province", "prefecture", "county"}
+        if unknown_levels:
+            raise ResourceError(f"{source}: {key} has unknown levels {sorted(unknown_levels)}")
+        word_lists[key] = {str(level): tuple(str(w) for w in ws) for level, ws in words.items()}
     return FieldPatterns(
         cues={
             k: tuple(_compile(p, f"cues.{k}[{i}]", source) for i, p in enumerate(data["cues"].get(k) or []))
@@ -99,5 +113,6 @@ def build_field_patterns(data: Any, source: str = FIELDS_FILE) -> FieldPatterns:
         },
         single={k: _compile(data[k], k, source) for k in SINGLE_KEYS},
         report_heading_window=int(data["report_heading_window"]),
-        own_place_words={str(level): tuple(str(w) for w in ws) for level, ws in words.items()},
+        own_place_words=word_lists["own_place_words"],
+        speaker_words=word_lists["speaker_words"],
     )
