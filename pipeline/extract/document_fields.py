@@ -404,11 +404,12 @@ def find_jurisdiction(
         if place := _news_subject(lead, lexicon):
             return place
     found = _places_in(text, lexicon)
-    if voice and not any(item[2].level in voice for item in found):
-        # the document speaks for a level (我代表市政府, 全市) that its opening lines do not name:
-        # the place of that level it names most often further on, below the place named first
-        if place := _most_named(view.norm[:_DEEP_CHARS], voice, found[0][2] if found else None, lexicon):
-            return place
+    # the document speaks for a level (我代表市政府, 全市) that its opening lines do not name:
+    # the place of that level it names most often further on, below the place named first
+    unnamed_level = bool(voice) and not any(item[2].level in voice for item in found)
+    above = found[0][2] if found else None
+    if unnamed_level and (place := _most_named(view.norm[:_DEEP_CHARS], voice, above, lexicon)):
+        return place
     if found:
         # the place the document speaks for (全县, 本市), when the first place named is above it
         spoken = [item for item in found if item[2].level in voice]
