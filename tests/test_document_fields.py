@@ -9,6 +9,7 @@ import pytest
 from pipeline.clean import clean_text
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.document_fields import (
+    _places_in,
     extract_document_fields,
     parse_date,
     places,
@@ -500,6 +501,26 @@ GOLDEN += [
         "report",
     ),
     (
+        "untitled-story-told-by-a-reporter",
+        "日前,从怀柔区市场监督管理局获悉,全区已有12家企业获得区政府质量奖,"
+        "获奖企业的产品合格率保持在98%以上。",
+        None,
+        None,
+        "北京市怀柔区",
+        "110116",
+        "news",
+    ),
+    (
+        "untitled-work-report-excerpt",
+        "过去一年,我们坚持稳中求进,全县地区生产总值增长6%。今年工作的总体要求是:坚持稳中求进,"
+        "推动汝城县高质量发展。",
+        None,
+        None,
+        "汝城县",
+        "431026",
+        "report",
+    ),
+    (
         "model-county-is-no-county",
         "创建国家农产品质量安全示范县工作推进会召开\n"
         "会议要求,各地要以示范县创建为抓手,完成县级农产品质量安全监管任务。",
@@ -622,3 +643,23 @@ def test_published_in_cut_footer(raw: str, expected: date | None) -> None:
 def test_site_name_cut_from_page_title(page_title: str, expected: str) -> None:
     view = TextView.from_text("本报讯 3月14日,全市质量工作会议召开。")
     assert extract_document_fields(view, DocumentContext(title=page_title)).title == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全力创建国家级示范县", []),  # 范县 inside 示范县
+        ("完成县级农产品监管任务", []),  # 成县
+        ("振兴县域经济", []),  # 兴县
+        ("建设新县城", []),  # 新县 before 县城
+        ("中心城区环境整治", []),  # 城区 needs its city
+        ("鼓楼区人民政府", []),  # four cities have a 鼓楼区
+        ("推动汝城县高质量发展", ["汝城县"]),
+        ("2023年平阴县生产总值", ["平阴县"]),
+        ("福州市鼓楼区人民政府", ["福州市", "福州市鼓楼区"]),
+        ("阳泉市城区", ["阳泉市", "阳泉市城区"]),
+        ("南京市召开会议,鼓楼区作交流发言", ["南京市", "南京市鼓楼区"]),
+    ],
+)
+def test_county_names_in_text(text: str, expected: list[str]) -> None:
+    assert [place.jurisdiction for _, _, place in _places_in(text)] == expected

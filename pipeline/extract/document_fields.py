@@ -12,10 +12,12 @@ from functools import cache
 from itertools import pairwise
 
 import cn2an
+import jieba
 
 from pipeline.extract.context import DocumentContext
 from pipeline.lexicon import Lexicon, Place, PlaceTable, default_lexicon
 from pipeline.lexicon.fields import FieldPatterns
+from pipeline.segment import load_user_dictionary
 from pipeline.textview import TextView, matching_form
 from schemas import DocType
 
@@ -247,13 +249,22 @@ def _resolve(
     if name in table.needs_parent:
         return None
     opener = haystack[position - 1] if position else "\n"
-    if opener != "\n" and opener not in table.county_openers:
-        return None
+    if opener != "\n" and opener not in table.county_openers and _is_word(opener + name[0]):
+        return None  # 示范县, 完成县级, 振兴县域: the name's first character ends a word
+    after = haystack[position + len(name) : position + len(name) + 1]
+    if len(name) == 2 and after and _is_word(name[1] + after):
+        return None  # 新县城: a one-character name whose 县 opens a word
     if len(candidates) == 1:
         return candidates[0]
     # several counties of that name: the one whose city (or province) the text names
     by_parent = [p for p in candidates if p.parent in named]
     return by_parent[0] if len(by_parent) == 1 else None
+
+
+def _is_word(chars: str) -> bool:
+    """Whether ``chars`` is a word of jieba's dictionary (with the domain user dictionary)."""
+    load_user_dictionary()
+    return jieba.dt.FREQ.get(chars, 0) > 0
 
 
 def _lineage(table: PlaceTable, place: Place) -> set[str]:
