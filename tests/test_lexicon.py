@@ -139,3 +139,22 @@ def test_one_name_key_everywhere() -> None:
     assert name_key("“青岛优品” 工程") == "青岛优品工程"
     assert normalise_name("《質量強國》") == name_key("《質量強國》")
     assert db.normalise_name is name_key and overlap.normalise_name is name_key
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_broken_resource_stops_extract_before_any_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    broken = _broken_copy(tmp_path, "doc_types.yaml", "own_place: '(?:结合", "own_place: '((?:结合")
+    monkeypatch.setattr(lexicon_module, "default_lexicon", lambda: load_lexicon(broken))
+    source = tmp_path / "in.txt"
+    source.write_text("青岛市人民政府关于加快质量强市建设的实施意见\n提出如下意见。", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["extract", str(source), "-o", str(out), "-q", "--workers", workers])
+    assert result.exit_code == 2
+    assert "doc_types.yaml: own_place does not compile" in " ".join(result.output.split())
+    assert not out.exists()  # nothing was written: no internal_error record per document
