@@ -128,6 +128,9 @@ def find_title(view: TextView, lexicon: Lexicon | None = None) -> str | None:
         if len(norm) > _MAX_TITLE_CHARS or norm[-1] in _SENTENCE_END:
             return None
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        end = single["title_document_end"]
+        if 0 < len(following) <= 2 and end.match(norm + following) and not end.match(norm):
+            return text + lines[index + 1][0]  # a title wrapped before its last character (政府工作报/告)
         if single["title_open_about"].match(norm) and single["title_document_end"].match(following):
             return text + lines[index + 1][0]
         if single["issuer_line"].match(norm) and single["title_after_issuer"].match(following):
@@ -393,7 +396,8 @@ def find_jurisdiction(
                 return by_parent[0]
         return Place(name=name, code="", level="county", short="", parent=None)
     head = _lines(view)[:_HEAD_LINES]
-    for _, norm in head:
+    # the page's publisher, not the issuer, when the page is a story
+    for _, norm in head if doc_type != "news" else ():
         for key, group in (("issuer_label", "issuer"), ("letterhead_line", "issuer")):
             if (match := single[key].match(norm)) and (place := _issuer_place(match.group(group), lexicon)):
                 return place
@@ -446,6 +450,8 @@ def classify_doc_type(view: TextView, title: str | None, lexicon: Lexicon | None
         return "policy"
     if hit("news", head):
         return "news"
+    if hit("policy_portal", head):
+        return "policy"
     if hit("report_body", head):
         return "report"
     if hit("news_title", title_norm):

@@ -10,7 +10,15 @@ from typing import Any
 from pipeline.resources import ResourceError
 
 FIELDS_FILE = "doc_types.yaml"
-CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "news_title", "policy_title")
+CUE_KINDS = (
+    "report_title",
+    "policy_text",
+    "news",
+    "policy_portal",
+    "report_body",
+    "news_title",
+    "policy_title",
+)
 PATTERN_LISTS = ("title_skip", "central", "national_framing", "cited_issuer", "dateline", "agency_suffix")
 SINGLE_KEYS = (
     "title_strip",
