@@ -211,7 +211,9 @@ def _items(record: dict[str, Any], end: int | None = None) -> dict[str, list[tup
         items[name] = sorted(
             tuple(
                 sorted(
-                    (k, json.dumps(v, ensure_ascii=False)) for k, v in i.items() if k not in ("start", "end", "evidence")
+                    (k, json.dumps(v, ensure_ascii=False))
+                    for k, v in i.items()
+                    if k not in ("start", "end", "evidence")
                 )
             )
             for i in kept
