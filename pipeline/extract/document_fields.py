@@ -365,6 +365,14 @@ def _news_subject(lead: str, lexicon: Lexicon) -> Place | None:
     return max(subjects, key=lambda item: (_LEVEL_RANK[item[2].level], -item[0]))[2]
 
 
+def _speaks_at(place: Place, voice: frozenset[str]) -> bool:
+    """Whether ``place`` is of a level the document speaks for; a municipality (北京市, a
+    province-level 市) speaks as a city does (全市, 我代表市…)."""
+    return place.level in voice or (
+        place.level == "province" and place.name.endswith("市") and "prefecture" in voice
+    )
+
+
 def find_jurisdiction(
     view: TextView, title: str | None, lexicon: Lexicon | None = None, doc_type: DocType | None = None
 ) -> Place | None:
@@ -421,13 +429,13 @@ def find_jurisdiction(
     found = _places_in(text, lexicon)
     # the document speaks for a level (我代表市政府, 全市) that its opening lines do not name:
     # the place of that level it names most often further on, below the place named first
-    unnamed_level = bool(voice) and not any(item[2].level in voice for item in found)
+    unnamed_level = bool(voice) and not any(_speaks_at(item[2], voice) for item in found)
     above = found[0][2] if found else None
     if unnamed_level and (place := _most_named(view.norm[:_DEEP_CHARS], voice, above, lexicon)):
         return place
     if found:
         # the place the document speaks for (全县, 本市), when the first place named is above it
-        spoken = [item for item in found if item[2].level in voice]
+        spoken = [item for item in found if _speaks_at(item[2], voice)]
         if spoken and _LEVEL_RANK[spoken[0][2].level] > _LEVEL_RANK[found[0][2].level]:
             return spoken[0][2]
         return _choose_place(text, found, lexicon)
