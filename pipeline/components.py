@@ -15,16 +15,19 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.agencies import extract_agencies
+from pipeline.extract.column_tables import extract_column_tables
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope, extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
+from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
 from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_targets
 from pipeline.segment import text_view
 from pipeline.textview import TextView
+from schemas import Agency, Target
 
 ITEM_EXTENSIONS = (
     "zp_deadlines",
@@ -147,14 +150,23 @@ def make_deadlines(nlp: Language, name: str) -> DeadlineComponent:
     return DeadlineComponent(name)
 
 
-@Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets"])
+def _targets_and_results(doc: Doc, view: TextView) -> list[Target]:
+    """Targets (with their responsible bodies); the column tables' results go to ``zp_results``.
+
+    Issue 11: column tables (``extract/column_tables.py``) give targets and results; responsible
+    bodies (``extract/responsible.py``) are filled once the targets are built. For now the
+    results are only those from tables.
+    """
+    scope, context = time_scope(doc), document_context(doc)
+    tables = extract_column_tables(view, scope, context)
+    targets = extract_targets(view, scope, context, tables=tables)
+    _store(doc, "zp_results", tables.results, "RESULT")
+    return assign_responsible(view, targets, body_lists(view, scope.document_year))
+
+
+@Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets", "doc._.zp_results"])
 def make_targets(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(
-        name,
-        "zp_targets",
-        "TARGET",
-        lambda doc, view: extract_targets(view, time_scope(doc), document_context(doc)),
-    )
+    return ItemComponent(name, "zp_targets", "TARGET", _targets_and_results)
 
 
 @Language.factory("zhpolicy_qualitative", assigns=["doc._.zp_qualitative"])
@@ -181,8 +193,15 @@ def make_policies(nlp: Language, name: str) -> ItemComponent:
 
 @Language.factory("zhpolicy_agencies", assigns=["doc._.zp_agencies"])
 def make_agencies(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(
-        name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view, document_context(doc))
+    return ItemComponent(name, "zp_agencies", "AGENCY", _agencies)
+
+
+def _agencies(doc: Doc, view: TextView) -> list[Agency]:
+    """The agencies extractor's bodies, then (issue 11) every body a responsible list names."""
+    context = document_context(doc)
+    found = extract_agencies(view, context)
+    return merge_agencies(
+        found, responsible_agencies(view, context, body_lists(view, time_scope(doc).document_year))
     )
 
 

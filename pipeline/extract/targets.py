@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from pipeline.extract.column_tables import ColumnTables, extract_column_tables
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope
 from pipeline.extract.document_fields import places
@@ -872,9 +873,22 @@ def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[T
     ]
 
 
-def extract_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
+def extract_targets(
+    view: TextView, scope: TimeScope, context: DocumentContext, tables: ColumnTables | None = None
+) -> list[Target]:
     """Every quantified commitment in the document; clauses the time scope marks as past (a
     review, an achieved value) are skipped, and the deadline is the scope's year for the clause
     (a table's year column for its rows)."""
     targets = _clause_targets(view, scope, context) + _table_targets(view, scope)
-    return _deduplicate(view, targets)
+    # --- column tables (issue 11, pipeline/extract/column_tables.py): tables with a header row
+    # are read there; the passes above give up what falls inside them.
+    if tables is None:
+        tables = extract_column_tables(view, scope, context)
+    targets = [t for t in targets if not tables.covers(t.start)] + tables.targets
+    kept = _deduplicate(view, targets)
+    binding = {(t.indicator, t.value, t.unit): t.binding for t in tables.targets if t.binding is not None}
+    for target in kept:
+        if target.binding is None:
+            target.binding = binding.get((target.indicator, target.value, target.unit))
+    # --- end column tables
+    return kept
