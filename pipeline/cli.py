@@ -335,7 +335,7 @@ def _print_summary(result: dict[str, Any]) -> None:
     table = Table(title=f"zhpolicy evaluate — {result['documents']} documents")
     for column in ("item", "P", "R", "F1", "tp", "fp", "fn"):
         table.add_column(column, justify="right" if column != "item" else "left")
-    for name in ("targets", "results", "qualitative", "programmes", "policies_cited", "agencies"):
+    for name in ("targets", "qualitative", "programmes", "policies_cited", "agencies"):
         if name not in result:
             continue
         c = result[name]
@@ -355,27 +355,24 @@ def _print_summary(result: dict[str, Any]) -> None:
     accuracy.add_column("value", justify="right")
     for key in ("comparator_accuracy", "kind_accuracy", "sector_accuracy", "indicator_char_f1"):
         accuracy.add_row(key, _fmt(pairs[key]))
-    for key in ("responsible", "binding"):  # over the pairs whose gold item has the field
-        if pairs.get(f"{key}_count"):
-            accuracy.add_row(f"{key}_accuracy (n={pairs[f'{key}_count']})", _fmt(pairs[f"{key}_accuracy"]))
     for key, value in result["document_fields"].items():
         accuracy.add_row(f"{key}_accuracy", _fmt(value))
     console.print(accuracy)
 
 
 def _print_misses(report: Any) -> None:
-    from pipeline.evaluate import normalise_name, same_bodies
+    from pipeline.evaluate import normalise_name
 
     def brief(t: dict[str, Any]) -> str:
-        time = t.get("deadline", t.get("period"))
-        return f"{t.get('indicator')} {t.get('comparator')} {t.get('value')}{t.get('unit') or ''} ({time})"
+        return (
+            f"{t.get('indicator')} {t.get('comparator')} {t.get('value')}"
+            f"{t.get('unit') or ''} ({t.get('deadline')})"
+        )
 
     for doc in report.documents:
         lines: list[str] = []
         lines += [f"  - missed target: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_targets]
         lines += [f"  + extra target:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_targets]
-        lines += [f"  - missed result: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_results]
-        lines += [f"  + extra result:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_results]
         lines += [
             f"  - missed qualitative: {q.get('subject')} → {q.get('level')} ({q.get('deadline')})"
             for q in doc.missed_qualitative
@@ -386,9 +383,6 @@ def _print_misses(report: Any) -> None:
         ]
         for p, g in doc.pairs:
             diffs = [k for k in ("comparator", "kind", "direction", "sector") if p.get(k) != g.get(k)]
-            diffs += [k for k in ("binding",) if k in g and p.get(k) != g[k]]
-            if "responsible" in g and not same_bodies(p.get("responsible"), g["responsible"]):
-                diffs.append("responsible")
             if diffs or normalise_name(str(p["indicator"])) != normalise_name(str(g["indicator"])):
                 lines.append(
                     f"  ~ matched {brief(g)}: predicted {p['indicator']!r} "

@@ -58,21 +58,15 @@ def deadline_year(value: Any) -> int | None:
     return int(value) if value is not None else None
 
 
-def targets_match(pred: Mapping[str, Any], gold: Mapping[str, Any], time_key: str = "deadline") -> bool:
-    """GUIDELINES §6: a target pair (``time_key="deadline"``) or a result pair (``"period"``)."""
+def targets_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
     return (
         pred.get("value") is not None
         and gold.get("value") is not None
         and abs(float(pred["value"]) - float(gold["value"])) <= 1e-6
         and normalise_unit(pred.get("unit")) == normalise_unit(gold.get("unit"))
-        and deadline_year(pred.get(time_key)) == deadline_year(gold.get(time_key))
+        and deadline_year(pred.get("deadline")) == deadline_year(gold.get("deadline"))
         and indicators_compatible(str(pred.get("indicator", "")), str(gold.get("indicator", "")))
     )
-
-
-def same_bodies(pred: Any, gold: Any) -> bool:
-    """``responsible`` lists name the same bodies (after normalisation, in any order)."""
-    return {normalise_name(str(n)) for n in pred or []} == {normalise_name(str(n)) for n in gold or []}
 
 
 def item_name(item: Any) -> str:
@@ -123,12 +117,6 @@ class DocumentScore:
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     missed_targets: list[dict[str, Any]] = field(default_factory=list)
     extra_targets: list[dict[str, Any]] = field(default_factory=list)
-    # results (GUIDELINES §7) are scored only where the gold line has a ``results`` key
-    results_scored: bool = False
-    results: Counts = field(default_factory=Counts)
-    result_pairs: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
-    missed_results: list[dict[str, Any]] = field(default_factory=list)
-    extra_results: list[dict[str, Any]] = field(default_factory=list)
     qualitative: Counts = field(default_factory=Counts)
     missed_qualitative: list[dict[str, Any]] = field(default_factory=list)
     extra_qualitative: list[dict[str, Any]] = field(default_factory=list)
@@ -138,9 +126,7 @@ class DocumentScore:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
-def _greedy_pairs(
-    preds: list[dict[str, Any]], golds: list[dict[str, Any]], time_key: str = "deadline"
-) -> list[tuple[int, int]]:
+def _greedy_pairs(preds: list[dict[str, Any]], golds: list[dict[str, Any]]) -> list[tuple[int, int]]:
     candidates = [
         (
             char_f1(normalise_name(str(p.get("indicator", ""))), normalise_name(str(g.get("indicator", "")))),
@@ -149,7 +135,7 @@ def _greedy_pairs(
         )
         for i, p in enumerate(preds)
         for j, g in enumerate(golds)
-        if targets_match(p, g, time_key)
+        if targets_match(p, g)
     ]
     used_p: set[int] = set()
     used_g: set[int] = set()
@@ -162,50 +148,19 @@ def _greedy_pairs(
     return pairs
 
 
-@dataclass
-class QuantityScore:
-    """Targets or results of one document, paired as GUIDELINES §6 says."""
-
-    counts: Counts
-    pairs: list[tuple[dict[str, Any], dict[str, Any]]]
-    missed: list[dict[str, Any]]
-    extra: list[dict[str, Any]]
-
-
-def score_quantities(
-    preds: list[dict[str, Any]], golds: list[dict[str, Any]], time_key: str = "deadline"
-) -> QuantityScore:
-    """Pair predictions with gold items one-to-one, best pairs first; a prediction matching an
-    optional gold item is excused. ``time_key`` is ``deadline`` for targets, ``period`` for results."""
+def score_targets(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
     required = [g for g in golds if not is_optional(g)]
     optional = [g for g in golds if is_optional(g)]
-    pairs = _greedy_pairs(preds, required, time_key)
+    pairs = _greedy_pairs(preds, required)
     paired_p = {i for i, _ in pairs}
     paired_g = {j for _, j in pairs}
     rest = [i for i in range(len(preds)) if i not in paired_p]
-    optional_pairs = _greedy_pairs([preds[i] for i in rest], optional, time_key)
+    optional_pairs = _greedy_pairs([preds[i] for i in rest], optional)
     excused = {rest[i] for i, _ in optional_pairs}
-    missed = [g for j, g in enumerate(required) if j not in paired_g]
-    extra = [p for i, p in enumerate(preds) if i not in paired_p and i not in excused]
-    return QuantityScore(
-        Counts(len(pairs), len(extra), len(missed)),
-        [(preds[i], required[j]) for i, j in pairs],
-        missed,
-        extra,
-    )
-
-
-def score_targets(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
-    scored = score_quantities(preds, golds, "deadline")
-    score.targets, score.pairs = scored.counts, scored.pairs
-    score.missed_targets, score.extra_targets = scored.missed, scored.extra
-
-
-def score_results(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
-    scored = score_quantities(preds, golds, "period")
-    score.results_scored = True
-    score.results, score.result_pairs = scored.counts, scored.pairs
-    score.missed_results, score.extra_results = scored.missed, scored.extra
+    score.pairs = [(preds[i], required[j]) for i, j in pairs]
+    score.missed_targets = [g for j, g in enumerate(required) if j not in paired_g]
+    score.extra_targets = [p for i, p in enumerate(preds) if i not in paired_p and i not in excused]
+    score.targets = Counts(len(pairs), len(score.extra_targets), len(score.missed_targets))
 
 
 def qualitative_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
@@ -277,8 +232,6 @@ def _field_value(name: str, value: Any) -> Any:
 def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> DocumentScore:
     score = DocumentScore(doc=str(gold["doc"]))
     score_targets(list(pred.get("targets") or []), list(gold.get("targets") or []), score)
-    if "results" in gold:  # a gold file without results has not been annotated for them
-        score_results(list(pred.get("results") or []), list(gold.get("results") or []), score)
     score_qualitative(list(pred.get("qualitative") or []), list(gold.get("qualitative") or []), score)
     for name in NAME_FIELDS:
         counts, missed, extra = score_names(pred.get(name) or [], gold.get(name) or [])
@@ -294,14 +247,11 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         targets = Counts()
-        results = Counts()
         qualitative = Counts()
         names = {name: Counts() for name in NAME_FIELDS}
         pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for doc in self.documents:
             targets.add(doc.targets)
-            if doc.results_scored:
-                results.add(doc.results)
             qualitative.add(doc.qualitative)
             pairs.extend(doc.pairs)
             for name in NAME_FIELDS:
@@ -339,19 +289,7 @@ class Report:
                 )
                 if pairs
                 else None,
-                # GUIDELINES §6: only over pairs whose gold item has the field
-                "responsible_accuracy": accuracy(
-                    same_bodies(p.get("responsible"), g["responsible"])
-                    for p, g in pairs
-                    if "responsible" in g
-                ),
-                "responsible_count": sum(1 for _, g in pairs if "responsible" in g),
-                "binding_accuracy": accuracy(
-                    p.get("binding") == g["binding"] for p, g in pairs if "binding" in g
-                ),
-                "binding_count": sum(1 for _, g in pairs if "binding" in g),
             },
-            "results": results.as_dict(),
             **{name: counts.as_dict() for name, counts in names.items()},
             "qualitative": qualitative.as_dict(),
             "document_fields": fields,
