@@ -335,7 +335,7 @@ def _print_summary(result: dict[str, Any]) -> None:
     table = Table(title=f"zhpolicy evaluate — {result['documents']} documents")
     for column in ("item", "P", "R", "F1", "tp", "fp", "fn"):
         table.add_column(column, justify="right" if column != "item" else "left")
-    for name in ("targets", "qualitative", "programmes", "policies_cited", "agencies"):
+    for name in ("targets", "results", "qualitative", "programmes", "policies_cited", "agencies"):
         if name not in result:
             continue
         c = result[name]
@@ -349,14 +349,24 @@ def _print_summary(result: dict[str, Any]) -> None:
             str(c["fn"]),
         )
     console.print(table)
-    pairs = result["matched_pairs"]
-    accuracy = Table(title=f"over {pairs['count']} matched target pairs / document fields")
+    pairs, result_pairs = result["matched_pairs"], result["matched_result_pairs"]
+    accuracy = Table(
+        title=f"over {pairs['count']} matched target / {result_pairs['count']} result pairs; document fields"
+    )
     accuracy.add_column("measure")
-    accuracy.add_column("value", justify="right")
-    for key in ("comparator_accuracy", "kind_accuracy", "sector_accuracy", "indicator_char_f1"):
-        accuracy.add_row(key, _fmt(pairs[key]))
+    accuracy.add_column("targets", justify="right")
+    accuracy.add_column("results", justify="right")
+    for key in (
+        "comparator_accuracy",
+        "kind_accuracy",
+        "sector_accuracy",
+        "indicator_char_f1",
+        "responsible_accuracy",
+        "binding_accuracy",
+    ):
+        accuracy.add_row(key, _fmt(pairs[key]), _fmt(result_pairs[key]))
     for key, value in result["document_fields"].items():
-        accuracy.add_row(f"{key}_accuracy", _fmt(value))
+        accuracy.add_row(f"{key}_accuracy", _fmt(value), "")
     console.print(accuracy)
 
 
@@ -364,15 +374,15 @@ def _print_misses(report: Any) -> None:
     from pipeline.evaluate import normalise_name
 
     def brief(t: dict[str, Any]) -> str:
-        return (
-            f"{t.get('indicator')} {t.get('comparator')} {t.get('value')}"
-            f"{t.get('unit') or ''} ({t.get('deadline')})"
-        )
+        when = t.get("deadline", t.get("period"))
+        return f"{t.get('indicator')} {t.get('comparator')} {t.get('value')}{t.get('unit') or ''} ({when})"
 
     for doc in report.documents:
         lines: list[str] = []
         lines += [f"  - missed target: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_targets]
         lines += [f"  + extra target:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_targets]
+        lines += [f"  - missed result: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_results]
+        lines += [f"  + extra result:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_results]
         lines += [
             f"  - missed qualitative: {q.get('subject')} → {q.get('level')} ({q.get('deadline')})"
             for q in doc.missed_qualitative

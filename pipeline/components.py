@@ -15,19 +15,19 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.agencies import extract_agencies
-from pipeline.extract.column_tables import extract_column_tables
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope, extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
+from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
 from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
 from pipeline.extract.sectors import count_sectors, sector_of
-from pipeline.extract.targets import extract_targets
+from pipeline.extract.targets import extract_quantities
 from pipeline.segment import text_view
 from pipeline.textview import TextView
-from schemas import Agency, Target
+from schemas import Agency
 
 ITEM_EXTENSIONS = (
     "zp_deadlines",
@@ -41,7 +41,7 @@ ITEM_EXTENSIONS = (
 for _name in ITEM_EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-for _name in ("zp_context", "zp_sectors", "zp_time_scope"):
+for _name in ("zp_context", "zp_sectors", "zp_time_scope", "zp_judged"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -55,6 +55,16 @@ COMPONENT_ORDER = (
     "zhpolicy_agencies",
     "zhpolicy_sectors",
 )
+
+
+def load_judge(mode: str) -> Judge:
+    """The commitment/result judge: ``rules``, or the shipped model alone (``model``) or behind
+    the certain rules (``both``)."""
+    if mode == "rules":
+        return Judge(mode="rules")
+    from pipeline.models.judge import load_judge_model
+
+    return Judge(load_judge_model(), mode=mode)  # type: ignore[arg-type]
 
 
 def document_context(doc: Doc) -> DocumentContext:
@@ -150,23 +160,32 @@ def make_deadlines(nlp: Language, name: str) -> DeadlineComponent:
     return DeadlineComponent(name)
 
 
-def _targets_and_results(doc: Doc, view: TextView) -> list[Target]:
-    """Targets (with their responsible bodies); the column tables' results go to ``zp_results``.
+class TargetsComponent:
+    """Judges every quantified statement: commitments to ``doc._.zp_targets``, reported values
+    to ``doc._.zp_results``, every verdict to ``doc._.zp_judged`` (for ``evaluate --misses``)."""
 
-    Issue 11: column tables (``extract/column_tables.py``) give targets and results; responsible
-    bodies (``extract/responsible.py``) are filled once the targets are built. For now the
-    results are only those from tables.
-    """
-    scope, context = time_scope(doc), document_context(doc)
-    tables = extract_column_tables(view, scope, context)
-    targets = extract_targets(view, scope, context, tables=tables)
-    _store(doc, "zp_results", tables.results, "RESULT")
-    return assign_responsible(view, targets, body_lists(view, scope.document_year))
+    def __init__(self, name: str, judge: Judge) -> None:
+        self.name = name
+        self.judge = judge
+
+    def __call__(self, doc: Doc) -> Doc:
+        view, scope = text_view(doc), time_scope(doc)
+        found = extract_quantities(view, scope, document_context(doc), self.judge)
+        # issue 11: the responsible bodies (extract/responsible.py), once the targets are built
+        assign_responsible(view, found.targets, body_lists(view, scope.document_year))
+        _store(doc, "zp_targets", found.targets, "TARGET")
+        _store(doc, "zp_results", found.results, "RESULT")
+        doc._.zp_judged = found.judged
+        return doc
 
 
-@Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets", "doc._.zp_results"])
-def make_targets(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(name, "zp_targets", "TARGET", _targets_and_results)
+@Language.factory(
+    "zhpolicy_targets",
+    assigns=["doc._.zp_targets", "doc._.zp_results"],
+    default_config={"judge": "rules"},
+)
+def make_targets(nlp: Language, name: str, judge: str) -> TargetsComponent:
+    return TargetsComponent(name, load_judge(judge))
 
 
 @Language.factory("zhpolicy_qualitative", assigns=["doc._.zp_qualitative"])
