@@ -475,7 +475,8 @@ def compare(
     ] = None,
     db: Annotated[Path | None, typer.Option(help="Read a database from `zhpolicy db load` instead.")] = None,
     by: Annotated[
-        str, typer.Option(help="Columns: jurisdiction (places) or doc (documents).")
+        str,
+        typer.Option(help="Columns: jurisdiction (places) or doc (documents); agency: each body's targets."),
     ] = "jurisdiction",
     indicator: Annotated[
         str | None, typer.Option(help="Only this canonical indicator (id, name or variant).")
@@ -518,10 +519,19 @@ def compare(
     if len(formats) > 1:
         err_console.print("[red]error:[/red] choose one of --csv, --markdown, --html")
         raise typer.Exit(2)
-    if by not in ("jurisdiction", "doc"):
-        err_console.print("[red]error:[/red] --by is jurisdiction or doc")
+    if by not in ("jurisdiction", "doc", "agency"):
+        err_console.print("[red]error:[/red] --by is jurisdiction, doc or agency")
         raise typer.Exit(2)
     documents = _compare_documents(records or [], db)
+    if by == "agency":  # issue 11: each responsible body's targets
+        from pipeline.compare.agency import agency_grid
+
+        grid = agency_grid(documents)
+        if formats:
+            _emit(render_text(grid, formats[0]), output)
+        else:
+            print_grid(grid, Console(width=max(Console().width, 140)))
+        return
     registry = load_registry()
     indicator_id = None
     if indicator is not None:

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS targets (
     doc VARCHAR, position INTEGER, indicator VARCHAR, indicator_id VARCHAR, indicator_name VARCHAR,
     match_score DOUBLE, match_method VARCHAR, value DOUBLE, value_max DOUBLE, unit VARCHAR,
     comparator VARCHAR, kind VARCHAR, direction VARCHAR, annual BOOLEAN, deadline INTEGER,
-    sector VARCHAR, evidence VARCHAR, start_offset INTEGER, end_offset INTEGER, rule VARCHAR
+    sector VARCHAR, evidence VARCHAR, start_offset INTEGER, end_offset INTEGER, rule VARCHAR,
+    responsible VARCHAR[], binding BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS programmes (
     doc VARCHAR, position INTEGER, name VARCHAR, name_key VARCHAR, type VARCHAR, mentions INTEGER
@@ -104,6 +105,8 @@ def _rows(record: dict[str, Any], registry: IndicatorRegistry) -> dict[str, list
                 target.get("start"),
                 target.get("end"),
                 target.get("rule"),
+                list(target.get("responsible") or []),
+                target.get("binding"),
             )
         )
     for i, entry in enumerate(record.get("programmes") or []):
@@ -189,6 +192,8 @@ def read_documents(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]
                 "evidence": row["evidence"],
                 "start": row["start_offset"],
                 "end": row["end_offset"],
+                "responsible": list(row["responsible"] or []),
+                "binding": row["binding"],
             }
         )
     for row in fetch("SELECT * FROM programmes ORDER BY doc, position"):
