@@ -575,6 +575,7 @@ class _Name:
     unit: str | None
     predicate: Predicate
     annual: bool
+    change_word: str = ""  # the change word as written (能耗降低 → 降低)
 
 
 def _read_name(view: TextView, cell: Cell) -> _Name | None:
@@ -594,11 +595,13 @@ def _read_name(view: TextView, cell: Cell) -> _Name | None:
             end = paren.start()
     predicate = Predicate()
     annual = False
+    change_word = ""
     changes = [w for w, p in comparator_lexicon().predicates.items() if p.kind == "change"]
     tail = re.search(f"(?:{_alternation(changes)})(?:率|幅度)?\\s*$", norm[start:end])
     if tail and tail.start() > 0:
         word = re.sub(r"(?:率|幅度)\s*$", "", tail.group(0)).strip()
         predicate = resolve_predicate(word)
+        change_word = view.text[start + tail.start() : start + tail.start() + len(word)]
         end = start + tail.start()
         annual_tail = re.search(r"(?:年均|每年|年平均|平均每年)\s*$", norm[start:end])
         if annual_tail:
@@ -609,7 +612,7 @@ def _read_name(view: TextView, cell: Cell) -> _Name | None:
     indicator = _INDICATOR_DROP_RE.sub("", view.text[start:end])
     if not indicator or not re.search(r"[\u4e00-\u9fff]", indicator):
         return None
-    return _Name([indicator], unit, predicate, annual)
+    return _Name([indicator], unit, predicate, annual, change_word)
 
 
 def _split_name(indicator: str, count: int) -> list[str]:
@@ -672,7 +675,9 @@ def _row_items(
         indicators = _split_name(name.indicators[0], len(parsed))
         start, end, evidence = _evidence(view, min(name_cell.start, cell.start), max(name_cell.end, cell.end))
         for indicator, value in zip(indicators, parsed, strict=True):
-            unit = value.unit or row_unit or column.unit or name.unit
+            # a change column is in per cent unless its header says otherwise (比上年增长(%))
+            column_unit = column.unit or ("%" if column.role == "change" else None)
+            unit = value.unit or column_unit or row_unit or name.unit
             resolved = resolve_unit(unit) if unit else None
             unit = resolved.surface if resolved else unit
             predicate = name.predicate if value.predicate == Predicate() else value.predicate
@@ -685,9 +690,7 @@ def _row_items(
                 number, direction = -number, "down" if direction == "up" else "up"
             if value.cumulative and kind == "change":
                 # [13.5] under 能耗降低: a cumulative level, the change word stays in the name
-                shown = indicator + next(
-                    w for w, p in comparator_lexicon().predicates.items() if p == predicate
-                )
+                shown = indicator + name.change_word
                 kind, direction, annual = "level", None, False
             if unit in unit_lexicon().change_units and kind == "level":
                 kind, direction = "change", "up"
