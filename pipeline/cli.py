@@ -564,6 +564,97 @@ def compare(
         print_comparison(comparison, console)
 
 
+TRACK_FORMATS = ("table", "csv", "markdown", "html", "json")
+_SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".json": "json",
+}
+
+
+@app.command()
+def track(
+    records: Annotated[list[Path], typer.Argument(help="JSONL files written by `zhpolicy extract`.")],
+    indicator: Annotated[
+        str | None, typer.Option(help="Only this canonical indicator (id, name or variant).")
+    ] = None,
+    place: Annotated[str | None, typer.Option(help="Only this place (jurisdiction).")] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list targets without a result (table formats).")
+    ] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"One of {', '.join(TRACK_FORMATS)}; default: from the -o suffix, else table.",
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead.")] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            help="Draw target against result to this PNG (one indicator: --indicator or the most tracked)."
+        ),
+    ] = None,
+) -> None:
+    """Track each target against the result reported for the same place, indicator and year
+    (typically next year's work report): met, missed or no_result, with the gap."""
+    from pipeline.compare.chart import ChartError
+    from pipeline.compare.registry import load_registry
+    from pipeline.compare.render import grid_html, grid_markdown, print_grid
+    from pipeline.compare.track import build_tracking, draw_tracking_chart, tracking_csv, tracking_grid
+
+    chosen = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower()) if output and str(output) != "-" else None)
+    if output is not None and str(output) != "-" and fmt is None and chosen is None:
+        err_console.print(f"[red]error:[/red] cannot tell the format of {output}; use --format")
+        raise typer.Exit(2)
+    chosen = chosen or "table"
+    if chosen not in TRACK_FORMATS:
+        err_console.print(f"[red]error:[/red] unknown format {chosen!r}; valid: {', '.join(TRACK_FORMATS)}")
+        raise typer.Exit(2)
+    documents = _compare_documents(records, None)
+    registry = load_registry()
+    rows = build_tracking(documents, registry)
+    if indicator is not None:
+        found = registry.resolve(indicator)
+        if found is None:
+            err_console.print(f"[red]error:[/red] no canonical indicator {indicator!r} (see indicators.yaml)")
+            raise typer.Exit(2)
+        rows = [r for r in rows if r.indicator_id == found.id]
+    if place is not None:
+        rows = [r for r in rows if r.place == place]
+    if chart is not None:
+        tracked = [r for r in rows if r.result_value is not None and r.indicator_id]
+        ids = [r.indicator_id for r in tracked]
+        if not ids:
+            err_console.print("[red]error:[/red] no target of a canonical indicator has a result to chart")
+            raise typer.Exit(1)
+        most = max(set(ids), key=ids.count)
+        try:
+            draw_tracking_chart([r for r in tracked if r.indicator_id == most], chart)
+        except ChartError as exc:
+            err_console.print(f"[red]error:[/red] chart: {exc}")
+            raise typer.Exit(1) from exc
+        err_console.print(f"chart written to {chart}")
+    grid = tracking_grid(rows, with_unmatched=show_all or chosen in ("csv", "json"))
+    if chosen == "table":
+        if output is not None and str(output) != "-":
+            err_console.print("[red]error:[/red] the table format prints; choose --format for -o")
+            raise typer.Exit(2)
+        print_grid(grid, Console(width=max(Console().width, 140)))
+        return
+    if chosen == "csv":
+        text = tracking_csv(rows)
+    elif chosen == "json":
+        text = "".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in rows)
+    else:
+        text = grid_markdown(grid) if chosen == "markdown" else grid_html(grid)
+    _emit(text, output)
+
+
 def _draw_chart(comparison: Any, indicator_id: str | None, out: Path, most_covered_row: Any) -> None:
     from pipeline.compare.chart import ChartError, draw_indicator_chart
 

@@ -27,11 +27,15 @@ class FakeScope:
         self.year, self.past = year, past
 
     def at(self, start: int, end: int) -> TimeContext:
+        reason = "review" if self.past else None
         if self.year is None:
-            return TimeContext(deadline=None, past=self.past)
+            return TimeContext(deadline=None, past=self.past, past_reason=reason)
         text = f"到{self.year}年"
         deadline = Deadline(text=text, year=self.year, start=0, end=len(text), evidence=text)
-        return TimeContext(deadline=deadline, past=self.past)
+        return TimeContext(deadline=deadline, past=self.past, source="carried", past_reason=reason)
+
+    def reported_year(self) -> int | None:
+        return None
 
 
 def _extract(

@@ -54,6 +54,7 @@ LINE_TITLE_RULES = frozenset({"range"})
 # How many leading lines may hold the title or dateline when the context has none.
 HEAD_LINES = 3
 HEADING_CHARS = 24
+REVIEW_LINES = 6
 PROMULGATION_LINES = 6
 # How many trailing lines may hold a signature date.
 TAIL_LINES = 4
@@ -114,10 +115,11 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
     lines = [line for line in view.norm.split("\n") if line.strip()]
     heads = [matching_form(title)] if title else []
     heads += lines[:1]
-    for head in heads:
-        # an excerpt that opens on its review (一、2023年工作回顾) is the next year's report
+    # a report that opens on its review (一、2023年工作回顾) is the next year's
+    for head in heads + lines[:REVIEW_LINES]:
         if head and (reviewed := found["REVIEW_HEADING_RE"].search(head)):
             return parse_year(reviewed.group("year")) + 1
+    for head in heads:
         if head and (match := found["TITLE_YEAR_RE"].search(head)):
             return parse_year(match.group("year"))
     for line in lines[:HEAD_LINES] + lines[-TAIL_LINES:]:
@@ -313,6 +315,13 @@ class TimeScope:
         self._past_spans = _merge_spans(self._past_paragraphs(found) + self._past_sections(found))
         self._past_span_starts = [start for start, _ in self._past_spans]
         self._past_span_years = self._span_years(found)
+        # review openers (过去一年… / 过去五年…, 一、2023年工作回顾) and whether each covers several years
+        openers = sorted(
+            {start for start in self._paragraph_starts if found["PAST_PARAGRAPH_RE"].match(norm, start)}
+            | {m.start() for m in found["TOP_HEADING_RE"].finditer(norm)}
+        )
+        self._review_openers = openers
+        self._review_multi = [bool(found["MULTI_YEAR_REVIEW_RE"].search(self._heading(o))) for o in openers]
         self._current_cues = [m.start() for m in found["CURRENT_CUE_RE"].finditer(norm)]
         self.title_deadline = self._title_deadline(found)
 
@@ -547,7 +556,8 @@ class TimeScope:
             reason = "year"
             period = marker.year if marker.year is not None else (deadline.year if deadline else None)
         elif (span := self._past_span_index(start)) is not None and not turned:
-            reason = "review"
+            # 过去五年: totals over several years (their period is still the year before the report)
+            reason = "review_years" if self._multi_year_review(start, self._past_spans[span][0]) else "review"
             period = self._past_span_years[span] or self._review_year()
         elif self._has_cue(self._past_cues, clause_start, clause_end):
             reason = "cue"
@@ -572,6 +582,10 @@ class TimeScope:
             period=period,
             past_reason=reason,
         )
+
+    def _multi_year_review(self, offset: int, span_start: int) -> bool:
+        index = bisect_right(self._review_openers, offset) - 1
+        return index >= 0 and self._review_openers[index] >= span_start and self._review_multi[index]
 
     def _past_span_index(self, offset: int) -> int | None:
         index = bisect_right(self._past_span_starts, offset) - 1

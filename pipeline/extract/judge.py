@@ -24,13 +24,17 @@ Label = Literal["commitment", "result", "neither"]
 LABELS: tuple[Label, ...] = ("commitment", "result", "neither")
 JudgeMode = Literal["rules", "model", "both"]
 JUDGE_MODES: tuple[JudgeMode, ...] = ("rules", "model", "both")
+# In ``both``, the model overrules an uncertain rule only with at least this probability.
+DEFAULT_OVERRIDE = 0.9
 
 # Cues that report the statement itself as achieved or measured.
 REPORTED_CUES = frozenset(
     {"reported_cue", "reported_time", "reported_shape", "comparison", "opening_past_year", "joined_reported"}
 )
 # What the time scope says of the clause.
-PAST_SCOPE_CUES = frozenset({"past:year", "past:review", "past:cue", "past:weak_cue"})
+PAST_SCOPE_CUES = frozenset({"past:year", "past:review", "past:review_years", "past:cue", "past:weak_cue"})
+# Genres whose undated figures report rather than commit (a policy text commits by its genre).
+REPORTING_GENRES = frozenset({"news", "report"})
 FUTURE_CUES = frozenset({"deadline:clause", "stance", "plan_word"})
 # A deadline that reaches the clause from elsewhere: a plan's time scope, not the clause's words.
 
@@ -66,11 +70,14 @@ def rule_verdict(candidate: Candidate) -> Verdict:
     cues = candidate.cues
     if "describing" in cues:
         return Verdict("neither", 1.0, "describing verb before the count", certain=True)
-    reported = sorted(cues & REPORTED_CUES)
-    if reported:
-        return Verdict("result", 1.0, f"reported: {', '.join(reported)}", certain=True)
     past = sorted(cues & PAST_SCOPE_CUES)
     future = sorted(cues & FUTURE_CUES)
+    reported = sorted(cues & REPORTED_CUES)
+    if reported == ["comparison"] and cues & {"stance", "plan_word"}:
+        # 拟发行…1.3万亿元、比上年增加3000亿元: a planned figure's change against last year
+        return Verdict("commitment", 0.7, "comparison beside a plan word")
+    if reported:
+        return Verdict("result", 1.0, f"reported: {', '.join(reported)}", certain=True)
     if "past:year" in cues:
         return Verdict("result", 1.0, "past year governs the clause", certain=True)
     if past:
@@ -79,7 +86,7 @@ def rule_verdict(candidate: Candidate) -> Verdict:
         return Verdict("result", 0.6, "a bare decimal change with no unambiguous deadline")
     if "bare_figure" in cues:
         return Verdict("neither", 0.6, "a bare figure after a plain noun describes")
-    if "deadline:none" in cues and not future and candidate.genre != "policy":
+    if "deadline:none" in cues and not future and candidate.genre in REPORTING_GENRES:
         # a policy text commits by its genre (建设国家级质检中心2个); news and bulletins report
         return Verdict("result", 0.6, "no deadline and no plan word outside a policy: a reported figure")
     if future:
@@ -90,13 +97,16 @@ def rule_verdict(candidate: Candidate) -> Verdict:
 class Judge:
     """Rules, a model, or both (rules where certain, the model elsewhere)."""
 
-    def __init__(self, scorer: Scorer | None = None, mode: JudgeMode = "both") -> None:
+    def __init__(
+        self, scorer: Scorer | None = None, mode: JudgeMode = "both", *, override: float = DEFAULT_OVERRIDE
+    ) -> None:
         if mode not in JUDGE_MODES:
             raise ValueError(f"unknown judge mode {mode!r}; valid: {', '.join(JUDGE_MODES)}")
         if mode != "rules" and scorer is None:
             raise ValueError(f"judge mode {mode!r} needs a model")
         self.scorer = scorer
         self.mode = mode
+        self.override = override
 
     def __call__(self, candidate: Candidate) -> Verdict:
         ruled = rule_verdict(candidate)
@@ -104,6 +114,8 @@ class Judge:
             return ruled
         probabilities = self.scorer.probabilities(candidate)
         best = max(range(len(LABELS)), key=lambda i: probabilities[i])
+        if self.mode == "both" and LABELS[best] != ruled.label and probabilities[best] < self.override:
+            return ruled  # an uncertain rule stands unless the model is sure of another label
         return Verdict(
             LABELS[best], round(float(probabilities[best]), 4), f"model (rules said: {ruled.reason})"
         )

@@ -27,7 +27,7 @@ HASH_BITS = 18
 N_LABELS = 3
 # Cues that come from the document's structure (a review heading, a report's year): training
 # masks them on weakly labelled examples, whose labels were read off that same structure.
-STRUCTURE_CUES = frozenset({"past:review", "deadline:document", "deadline:title"})
+STRUCTURE_CUES = frozenset({"past:review", "past:review_years", "deadline:document", "deadline:title"})
 
 
 def _index(feature: str) -> int:
