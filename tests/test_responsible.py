@@ -88,3 +88,22 @@ def test_compare_by_agency_lists_each_body_lead_targets_first() -> None:
     grid = agency_grid(records)
     assert grid.headers[:3] == ["body", "role", "place"]
     assert ["市工信局", "lead", "甲市", "覆盖率", "≥5% (2025)", "a.txt"] in grid.rows
+
+
+def test_db_load_carries_responsible_and_binding(tmp_path: Path) -> None:
+    from pipeline.compare.db import connect, load_documents, read_documents
+    from pipeline.compare.registry import load_registry
+
+    record = _record("a.txt", "甲市", [("合格率", ["市市场监管局", "市工信局"]), ("覆盖率", [])])
+    record["targets"][0]["binding"] = True
+    path = tmp_path / "policies.duckdb"
+    with connect(path) as connection:
+        load_documents(connection, [record], load_registry())
+        stored = connection.execute("SELECT responsible, binding FROM targets ORDER BY position").fetchall()
+        (document,) = read_documents(connection)
+    assert stored == [(["市市场监管局", "市工信局"], True), ([], None)]
+    assert [t["responsible"] for t in document["targets"]] == [["市市场监管局", "市工信局"], []]
+    assert {b.name: [lead for lead, *_ in b.lines] for b in targets_by_agency([document])} == {
+        "市市场监管局": [True],
+        "市工信局": [False],
+    }

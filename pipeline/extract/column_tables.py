@@ -105,6 +105,11 @@ def table_rules() -> TableRules:
     )
 
 
+@cache
+def _plan_periods() -> dict[str, int]:
+    return {str(k): int(v) for k, v in load_yaml("deadline_words.yaml")["plan_periods"].items()}
+
+
 @dataclass(frozen=True)
 class Cell:
     """A cell's text span, trimmed of spaces (``start == end`` for an empty cell)."""
@@ -176,9 +181,9 @@ def _classify_header(text: str, document_year: int | None) -> tuple[str, int | N
     if key in rules.header_words or bare in rules.header_words:
         return rules.header_words.get(key) or rules.header_words[bare], None, None
     match = rules.patterns["VALUE_HEADER_RE"].fullmatch(key)
-    if match and (match.group("year") or match.group("role")):
+    if match and (match.group("year") or match.group("role") or match.group("period")):
         year_text = match.group("year") or match.group("year2")
-        year = int(year_text) if year_text else None
+        year = int(year_text) if year_text else _plan_periods().get(match.group("period") or "")
         role_word = match.group("role") or ""
         if role_word and rules.patterns["BASE_ROLE_RE"].fullmatch(role_word):
             role = "base"
@@ -274,8 +279,22 @@ def _lines(view: TextView) -> list[_Line]:
     return lines
 
 
+# The last document's tables: the targets, responsible and agencies steps each ask for them.
+# The text itself is the key (compared by identity, and held, so its id cannot be reused).
+_LAST: list[tuple[str, int | None, list[Table]]] = []
+
+
 def find_tables(view: TextView, document_year: int | None = None) -> list[Table]:
     """Every table with a header row, in text order."""
+    for norm, year, tables in _LAST:
+        if norm is view.norm and year == document_year:
+            return tables
+    tables = _find_tables(view, document_year)
+    _LAST[:] = [(view.norm, document_year, tables)]
+    return tables
+
+
+def _find_tables(view: TextView, document_year: int | None) -> list[Table]:
     lines = _lines(view)
     norm = view.norm
     tables: list[Table] = []
@@ -461,6 +480,7 @@ def _assign(view: TextView, table: Table, row: Row) -> None:
     fits its column, else by what the cells hold (values in value columns, text in text columns,
     merged cells missing on the left)."""
     columns = table.columns
+    row.by_role, row.values = {}, {}
     kinds = [_cell_kind(view, c, table, i == 0) for i, c in enumerate(row.cells)]
     expected = {
         "serial": {"serial"},
@@ -509,6 +529,7 @@ class _Parsed:
     comparator: str
     predicate: Predicate
     cumulative: bool
+    annual: bool = False
 
 
 def _parse_one(text: str) -> _Parsed | None:
@@ -535,7 +556,9 @@ def _parse_one(text: str) -> _Parsed | None:
         comparator = "eq"
     if match.group("sign"):
         value = -value
-    return _Parsed(value, value_max, unit, comparator, predicate, bool(match.group("open")))
+    lead = match.group("lead") or ""
+    cumulative = bool(match.group("open")) or lead == "累计"
+    return _Parsed(value, value_max, unit, comparator, predicate, cumulative, lead not in ("", "累计"))
 
 
 def _parse_cell(text: str) -> list[_Parsed] | None:
@@ -583,6 +606,9 @@ def _read_name(view: TextView, cell: Cell) -> _Name | None:
     rules = table_rules()
     norm = view.norm
     start, end = cell.start, cell.end
+    lead = rules.patterns["NAME_LEAD_RE"].match(norm, start, end)
+    if lead and lead.end() < end:
+        start = lead.end()
     mark = rules.patterns["NAME_MARK_RE"].search(norm, start, end)
     if mark and mark.start() > start:
         end = mark.start()
@@ -681,14 +707,14 @@ def _row_items(
             resolved = resolve_unit(unit) if unit else None
             unit = resolved.surface if resolved else unit
             predicate = name.predicate if value.predicate == Predicate() else value.predicate
-            kind, direction, annual = predicate.kind, predicate.direction, name.annual
+            kind, direction, annual = predicate.kind, predicate.direction, name.annual or value.annual
             shown = indicator
             number = value.value
             if column.role == "change":
                 kind, direction = "change", "up"
             if number < 0 and kind == "change":
                 number, direction = -number, "down" if direction == "up" else "up"
-            if value.cumulative and kind == "change":
+            if value.cumulative and kind == "change" and value.predicate == Predicate():
                 # [13.5] under 能耗降低: a cumulative level, the change word stays in the name
                 shown = indicator + name.change_word
                 kind, direction, annual = "level", None, False
