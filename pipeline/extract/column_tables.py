@@ -52,6 +52,7 @@ _ROLES = (
 VALUE_ROLES = ("target", "base", "amount", "change")
 BODY_ROLES = ("lead", "responsible")
 _SPACE_RE = re.compile(r"\s+")
+_TOKEN_RE = re.compile(r"\S+")
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 _MIN_HEADER_CELLS = 2
 _MIN_FLAT_HEADER_CELLS = 3
@@ -309,7 +310,14 @@ def _find_tables(view: TextView, document_year: int | None) -> list[Table]:
                 table, index = _pipe_table(view, lines, index, columns)
                 tables.append(table)
                 continue
-        elif line.kind in ("cell", "short"):
+        if line.kind in ("short", "text") and _spaced_cells(norm, line)[1:]:
+            # a header with its cells apart by spaces (a table pasted from a PDF or a word processor)
+            columns = _header(norm, _spaced_cells(norm, line), document_year, _MIN_FLAT_HEADER_CELLS)
+            if columns is not None and all(c.role != "remark" for c in columns):
+                table, index = _spaced_table(view, lines, index, columns)
+                tables.append(table)
+                continue
+        if line.kind in ("cell", "short"):
             found = _flat_header(view, lines, index, document_year)
             if found is not None:
                 columns, body_start = found
@@ -320,6 +328,28 @@ def _find_tables(view: TextView, document_year: int | None) -> list[Table]:
                 continue
         index += 1
     return tables
+
+
+def _spaced_cells(norm: str, line: _Line) -> list[Cell]:
+    return [Cell(m.start(), m.end()) for m in _TOKEN_RE.finditer(norm, line.start, line.end)]
+
+
+def _spaced_table(view: TextView, lines: list[_Line], index: int, columns: list[Column]) -> tuple[Table, int]:
+    """Rows under a space-separated header: every following line of two cells or more."""
+    norm = view.norm
+    stop = table_rules().patterns["FLAT_STOP_RE"]
+    header = lines[index]
+    table = Table(header.start, header.end, columns, [], _caption_year(view, lines, index))
+    index += 1
+    while index < len(lines):
+        line = lines[index]
+        cells = _spaced_cells(norm, line) if line.kind in ("short", "text") else []
+        if len(cells) < _MIN_HEADER_CELLS or stop.fullmatch(norm, line.start, line.end):
+            break
+        table.rows.append(Row(cells))
+        table.end = line.end
+        index += 1
+    return table, index
 
 
 def _caption_year(view: TextView, lines: list[_Line], header_index: int) -> int | None:
