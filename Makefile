@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint bench schema evaluate install clean
+.PHONY: demo test lint bench schema evaluate install clean model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,15 @@ test: $(STAMP)
 
 evaluate: $(STAMP)
 	$(BIN)/zhpolicy evaluate --gold $(SHARED)/gold/dev.jsonl --corpus $(SHARED)/corpus/dev
+	$(BIN)/zhpolicy evaluate --gold $(SHARED)/gold/dev2.jsonl --corpus $(SHARED)/corpus/dev2
 
 # Throughput and peak memory over ../shared/corpus/full repeated to 10 MB (skips without it).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
+
+# Train the package's models from ../shared (weak labels + dev/dev2 gold); writes their artifacts.
+model: $(STAMP)
+	$(BIN)/python -m pipeline.train.judge --shared $(SHARED)
 
 schema: $(STAMP)
 	$(BIN)/zhpolicy schema

@@ -42,11 +42,11 @@ def main(
     texts, as one JSON record per document."""
 
 
-def _load_nlp(model: str | None, segment: str) -> Any:
+def _load_nlp(model: str | None, segment: str, judge: str | None = None) -> Any:
     import pipeline
 
     try:
-        return pipeline.load(model=model, segment=segment)
+        return pipeline.load(model=model, segment=segment, judge=judge)
     except ValueError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -284,11 +284,13 @@ def summary(
     Console(width=max(Console().width, 110)).print(table)
 
 
-def _predict_corpus(corpus: Path, gold_docs: list[str], model: str | None) -> dict[str, dict[str, Any]]:
+def _predict_corpus(
+    corpus: Path, gold_docs: list[str], model: str | None, judge: str | None = None
+) -> dict[str, dict[str, Any]]:
     from pipeline.read import read_documents
     from pipeline.run import process_stream
 
-    nlp = _load_nlp(model, "candidates")
+    nlp = _load_nlp(model, "candidates", judge)
     paths = [str(corpus / doc) for doc in gold_docs if (corpus / doc).exists()]
     predictions: dict[str, dict[str, Any]] = {}
     for record in process_stream(nlp, read_documents(paths)):
@@ -310,6 +312,12 @@ def evaluate(
         list[str] | None, typer.Option(help="Only these documents (file names; repeatable).")
     ] = None,
     model: Annotated[str | None, typer.Option(help="Optional spaCy pipeline, as for extract.")] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(
+            help="Commitment/result judge: rules (default), model, or both (model where rules are unsure)."
+        ),
+    ] = None,
 ) -> None:
     """Extract the corpus and score it against the gold annotations (GUIDELINES §6)."""
     from pipeline.evaluate import evaluate as run_evaluation
@@ -319,7 +327,7 @@ def evaluate(
         err_console.print("[red]error:[/red] need an existing --gold file and --corpus directory")
         raise typer.Exit(2)
     gold_lines = [g for g in read_jsonl(gold) if not doc or g["doc"] in doc]
-    predictions = _predict_corpus(corpus, [g["doc"] for g in gold_lines], model)
+    predictions = _predict_corpus(corpus, [g["doc"] for g in gold_lines], model, judge)
     report = run_evaluation(predictions, gold_lines)
     result = report.summary()
     if as_json:

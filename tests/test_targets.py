@@ -42,7 +42,9 @@ def _extract(
     text: str, year: int | None = None, past: bool = False, published: str | None = None
 ) -> list[Target]:
     context = DocumentContext(published=date.fromisoformat(published) if published else None)
-    return extract_targets(TextView.from_text(text), FakeScope(year, past), context)  # type: ignore[arg-type]
+    view = TextView.from_text(text)
+    # extractors work in view offsets; the component layer maps them back to the text
+    return [view.to_original(t) for t in extract_targets(view, FakeScope(year, past), context)]  # type: ignore[arg-type]
 
 
 def _rows() -> list[Any]:

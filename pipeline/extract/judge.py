@@ -84,11 +84,11 @@ def rule_verdict(candidate: Candidate) -> Verdict:
         return Verdict("result", 0.8, f"time scope: {', '.join(past)}", certain=False)
     if "statistic_like" in cues and ("deadline:none" in cues or "ambiguous_deadline" in cues):
         return Verdict("result", 0.6, "a bare decimal change with no unambiguous deadline")
-    if "bare_figure" in cues:
-        return Verdict("neither", 0.6, "a bare figure after a plain noun describes")
     if "deadline:none" in cues and not future and candidate.genre in REPORTING_GENRES:
         # a policy text commits by its genre (建设国家级质检中心2个); news and bulletins report
         return Verdict("result", 0.6, "no deadline and no plan word outside a policy: a reported figure")
+    if "bare_figure" in cues:
+        return Verdict("neither", 0.6, "a bare figure after a plain noun describes")
     if future:
         return Verdict("commitment", 1.0, f"plan: {', '.join(future)}", certain=True)
     return Verdict("commitment", 0.7, "quantified statement under a plan's time scope")

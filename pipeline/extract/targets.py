@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TypeVar
 
 from pipeline.extract.column_tables import extract_column_tables
 from pipeline.extract.context import DocumentContext
@@ -42,6 +43,7 @@ from pipeline.segment import jieba_tokens, load_user_dictionary
 from pipeline.textview import TextView, matching_form
 from schemas import Result, Target
 
+QuantityT = TypeVar("QuantityT", Target, Result)
 _WORD_LISTS = (
     "action_verbs",
     "action_modifiers",
@@ -911,7 +913,7 @@ def _headline_zone_end(view: TextView) -> int:
     return position
 
 
-def _in_headline(view: TextView, target: Target, zone_end: int) -> bool:
+def _in_headline(view: TextView, target: Target | Result, zone_end: int) -> bool:
     """A target in one of the opening lines that ends no sentence: a headline or a kicker
     (a table row is not one, however short)."""
     if target.start >= zone_end:
@@ -934,7 +936,11 @@ def _restates(short: str, long: str) -> bool:
     return a in b or shared / len(a) >= _RESTATEMENT_OVERLAP
 
 
-def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[Target]:
+def _when(item: Target | Result) -> int | None:
+    return item.deadline if isinstance(item, Target) else item.period
+
+
+def _drop_headline_restatements(view: TextView, targets: list[QuantityT]) -> list[QuantityT]:
     """GUIDELINES §1: the same target stated in the headline and the body is one target."""
     zone_end = _headline_zone_end(view)
     headline = [_in_headline(view, t, zone_end) for t in targets]
@@ -944,8 +950,7 @@ def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[T
         for t, in_headline in zip(targets, headline, strict=True)
         if not in_headline
         or not any(
-            (b.value, b.unit, b.deadline) == (t.value, t.unit, t.deadline)
-            and _restates(t.indicator, b.indicator)
+            (b.value, b.unit, _when(b)) == (t.value, t.unit, _when(t)) and _restates(t.indicator, b.indicator)
             for b in body
         )
     ]
@@ -971,7 +976,7 @@ def extract_quantities(
     for target in out.targets:
         if target.binding is None:  # the same target stated in the text and in the table
             target.binding = binding.get((target.indicator, target.value, target.unit))
-    out.results = _deduplicate_results(out.results + tables.results)
+    out.results = _drop_headline_restatements(view, _deduplicate_results(out.results + tables.results))
     # --- end column tables
     return out
 
