@@ -792,6 +792,7 @@ class ColumnTables(NamedTuple):
     targets: list[Target]
     results: list[Result]
     covered: list[tuple[int, int]]  # text ranges of the value tables
+    task_rows: list[tuple[int, int]]  # rows of task tables: their task text holds the targets
 
     def covers(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.covered)
@@ -806,8 +807,11 @@ def extract_column_tables(view: TextView, scope: TimeScope, context: DocumentCon
     title_year = _title_year(view, context)
     # a scope stand-in (tests) may not know the document's year: the publication year then
     document_year = getattr(scope, "document_year", None) or context.year
+    task_rows: list[tuple[int, int]] = []
     for table in find_tables(view, document_year):
         if not table.has_values:
+            if any(c.role == "task" for c in table.columns):
+                task_rows += [(row.start, row.end) for row in table.rows]
             continue
         covered.append((table.start, table.end))
         for row in table.rows:
@@ -815,7 +819,7 @@ def extract_column_tables(view: TextView, scope: TimeScope, context: DocumentCon
             row_targets, row_results = _row_items(view, table, row, scope, title_year)
             targets.extend(row_targets)
             results.extend(row_results)
-    return ColumnTables(targets, _unique(results), covered)
+    return ColumnTables(targets, _unique(results), covered, task_rows)
 
 
 def _unique(results: list[Result]) -> list[Result]:
