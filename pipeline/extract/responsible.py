@@ -77,6 +77,9 @@ def _names(view: TextView, start: int, end: int, lead: bool, strict: bool) -> li
             trail = patterns["TRAIL_RE"].search(norm, piece_start, piece_end)
             if trail and trail.start() > piece_start:
                 piece_end = trail.start()
+            lead_word = patterns["NAME_LEAD_RE"].match(norm, piece_start, piece_end)
+            if lead_word and lead_word.end() < piece_end:
+                piece_start = lead_word.end()
             name = norm[piece_start:piece_end]
             if not name.strip():
                 continue
