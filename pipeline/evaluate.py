@@ -358,7 +358,9 @@ def _pair_accuracies(
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    """Every non-blank line of ``path`` as JSON; lines end at ``\\n`` only (never at U+2028 or
+    U+0085 inside a string, as ``str.splitlines`` would)."""
+    with path.open(encoding="utf-8", newline="\n") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from pipeline.components import document_context
+from pipeline.resolve.units import to_base
 from pipeline.segment import text_view
 from schemas import Document, Target, ValidationWarning
 
@@ -94,5 +95,7 @@ def build_document(doc: Doc, doc_id: str, source: str | None = None) -> Document
         sectors=doc._.zp_sectors or [],
         entities=entities(doc),
     )
+    for quantity in (*document.targets, *document.results):
+        quantity.value_base, quantity.unit_base = to_base(quantity.value, quantity.unit)
     document.warnings = check_values(document)
     return document

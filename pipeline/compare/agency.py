@@ -54,6 +54,27 @@ def targets_by_agency(documents: list[dict[str, Any]]) -> list[BodyTargets]:
     return sorted(bodies.values(), key=lambda b: (-len(b.lines), b.name))
 
 
+def agency_records(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One tidy record per body and target (CSV, JSON)."""
+    return [
+        {
+            "body": body.name,
+            "role": "lead" if lead else "shares",
+            "place": place,
+            "indicator": target.get("indicator"),
+            "comparator": target.get("comparator"),
+            "value": target.get("value"),
+            "value_max": target.get("value_max"),
+            "unit": target.get("unit"),
+            "deadline": target.get("deadline"),
+            "doc": doc,
+            "evidence": target.get("evidence"),
+        }
+        for body in targets_by_agency(documents)
+        for lead, place, target, doc in body.lines
+    ]
+
+
 def agency_grid(documents: list[dict[str, Any]]) -> Grid:
     bodies = targets_by_agency(documents)
     grid = Grid(
