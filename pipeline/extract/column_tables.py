@@ -476,6 +476,20 @@ def _flat_rows(view: TextView, cells: list[Cell], columns: list[Column]) -> list
         bounds = [*starts, min(len(cells), starts[-1] + width)]
         rows = [Row(cells[a:b]) for a, b in itertools.pairwise(bounds) if b > a]
         return rows
+    attribute = next((i for i, c in enumerate(columns) if c.role == "attribute"), None)
+    values = table_rules().attribute_values
+    marks = [i for i, c in enumerate(cells) if _key(norm[c.start : c.end]) in values]
+    if attribute is not None and len(marks) * width >= len(cells) - width:
+        # every row has one 预期性/约束性 cell: a row ends as many cells after it as the header
+        # has columns after the attribute (a merged cell left out of a row shifts nothing)
+        after = width - 1 - attribute
+        start = 0
+        for mark in marks:
+            end = min(mark + after + 1, len(cells))
+            if end - start >= 2:
+                rows.append(Row(cells[start:end]))
+            start = end
+        return rows
     for start in range(0, len(cells) - width + 1, width):
         rows.append(Row(cells[start : start + width]))
     return rows
