@@ -21,6 +21,7 @@ from pipeline import components as _components  # noqa: F401 - registers the fac
 from pipeline.clean import clean_text
 from pipeline.config import PipelineConfig
 from pipeline.extract.context import DocumentContext
+from pipeline.lexicon import validate_resources
 from pipeline.validate import build_document
 from schemas import Document
 
@@ -38,7 +39,11 @@ def load(
 ) -> Language:
     """The configured spaCy ``Language``: ``spacy.blank("zh")`` with the zhpolicy tokenizer and
     components, or an installed spaCy pipeline (``model``: a package name or a path) whose own
-    components (its NER) run before ours."""
+    components (its NER) run before ours.
+
+    Every resource file is loaded and validated first: a broken one raises
+    :class:`pipeline.resources.ResourceError` (a ``ValueError``) naming the file and the entry."""
+    validate_resources()  # a broken lexicon or pattern file stops here, naming the file and entry
     config = config or PipelineConfig()
     options = {"model": model, "segment": segment, "segmenter": segmenter, "judge": judge}
     updates = {k: v for k, v in options.items() if v is not None}

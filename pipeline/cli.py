@@ -154,6 +154,17 @@ def _load_nlp(model: str | None, segment: str, judge: str | None = None) -> Any:
         raise typer.Exit(2) from exc
 
 
+def _check_resources() -> None:
+    """A broken resource file stops the run before any document is read (exit 2), also when the
+    pipeline itself is loaded only in worker processes."""
+    from pipeline.lexicon import validate_resources
+
+    try:
+        validate_resources()
+    except ValueError as exc:
+        _usage_error(f"broken resource: {exc}")
+
+
 def _usage_error(message: str) -> NoReturn:
     err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
@@ -442,6 +453,7 @@ def _extract(
 
     segment_mode = segment.value
     _check_extract_usage(paths, output, resume, force, model, segment_mode)
+    _check_resources()
     to_file = output is not None and str(output) != "-"
     # Loaded before the output is touched: a pipeline that fails to load leaves it as it was.
     nlp = _load_nlp(model, segment_mode) if workers == 1 else None
@@ -671,7 +683,7 @@ def _print_summary(result: dict[str, Any]) -> None:
 
 
 def _print_misses(report: Any) -> None:
-    from pipeline.evaluate import normalise_name
+    from pipeline.lexicon.names import name_key as normalise_name
 
     def brief(t: dict[str, Any]) -> str:
         when = t.get("deadline", t.get("period"))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +31,7 @@ from pipeline.extract.qualitative import extract_qualitative
 from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
 from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_quantities
+from pipeline.lexicon import Lexicon, default_lexicon, load_lexicon
 from pipeline.segment import text_view
 from pipeline.textview import TextView
 from schemas import Agency
@@ -216,14 +218,28 @@ class ItemComponent:
 
 
 class DocumentComponent:
-    """Fills ``doc._.zp_context``: title, date, jurisdiction, type (reader hints win)."""
+    """Fills ``doc._.zp_context``: title, date, jurisdiction, type (reader hints win).
 
-    def __init__(self, name: str) -> None:
+    Its state is the pipeline's :class:`~pipeline.lexicon.Lexicon` (places, title and date
+    patterns, and the agency, programme, policy and sector lexicons), validated when the
+    component is made, written by ``nlp.to_disk`` into the component's directory and read back
+    (and validated again) by ``spacy.load``.
+    """
+
+    def __init__(self, name: str, lexicon: Lexicon | None = None) -> None:
         self.name = name
+        self.lexicon = lexicon or default_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.zp_context = extract_document_fields(text_view(doc), document_context(doc))
+        doc._.zp_context = extract_document_fields(text_view(doc), document_context(doc), self.lexicon)
         return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.lexicon.to_disk(Path(path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> DocumentComponent:
+        self.lexicon = load_lexicon(Path(path))
+        return self
 
 
 class SectorComponent:

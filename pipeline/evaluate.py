@@ -10,31 +10,27 @@ agencies) match by containment after normalisation. Both sides are converted to 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.lexicon.names import name_key, unit_key
 from pipeline.textview import to_simplified
 
-_STRIP_RE = re.compile(r"[\s\W_]+", re.UNICODE)
 MIN_INDICATOR_F1 = 0.5
 DOCUMENT_FIELDS = ("title", "published", "jurisdiction", "doc_type")
 NAME_FIELDS = ("programmes", "policies_cited", "agencies")
 
 
 def normalise_name(name: str) -> str:
-    return _STRIP_RE.sub("", to_simplified(unicodedata.normalize("NFKC", name)))
+    """A name's matching key (:func:`pipeline.lexicon.names.name_key`)."""
+    return name_key(name)
 
 
 def normalise_unit(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    unit = to_simplified(unicodedata.normalize("NFKC", unit)).replace("百分之", "%").strip()
-    return unit or None
+    return unit_key(unit, percent_words=True)
 
 
 def char_f1(a: str, b: str) -> float:

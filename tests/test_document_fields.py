@@ -9,6 +9,7 @@ import pytest
 from pipeline.clean import clean_text
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.document_fields import (
+    _places_in,
     extract_document_fields,
     parse_date,
     places,
@@ -143,7 +144,7 @@ GOLDEN = [
         "临海市人民政府关于加快建设质量强市的实施意见",
         date(2024, 3, 15),
         "临海市",
-        None,
+        "331082",
         "policy",
     ),
     (
@@ -172,7 +173,7 @@ GOLDEN = [
         "临海市市场监督管理局关于开展质量提升行动的通知",
         None,
         "临海市",
-        None,
+        "331082",
         "policy",
     ),
     (
@@ -181,7 +182,7 @@ GOLDEN = [
         "2025年临海市政府工作报告",
         None,
         "临海市",
-        None,
+        "331082",
         "report",
     ),
     (
@@ -255,7 +256,7 @@ GOLDEN = [
         "德清县发布质量强县建设实施方案",
         date(2024, 7, 3),
         "德清县",
-        None,
+        "330521",
         "news",
     ),
     (
@@ -341,6 +342,245 @@ GOLDEN = [
 ]
 
 
+# Forms real pages use (issue 10): the document's own voice, county-level places, portal tables,
+# letterheads, wire datelines, report sections; and the negatives (a cited document's issuer).
+GOLDEN += [
+    (
+        "cited-issuer-is-not-this-issuer",
+        "关于深化质量强省建设的实施意见\n"
+        "为贯彻落实中共中央、国务院《质量强国建设纲要》,结合本省实际,现提出如下实施意见。\n"
+        "到2027年,全省质量总体水平显著提升。",
+        "关于深化质量强省建设的实施意见",
+        None,
+        None,
+        None,
+        "policy",
+    ),
+    (
+        "decisions-of-the-centre-carried-out",
+        "质量强省建设实施方案\n为深入贯彻落实党中央、国务院关于建设质量强国的决策部署,"
+        "全面提升全省质量水平,制定本方案。",
+        "质量强省建设实施方案",
+        None,
+        None,
+        None,
+        "policy",
+    ),
+    (
+        "cited-issuer-and-own-place",
+        "关于深化质量强省建设的实施意见\n"
+        "为贯彻落实中共中央、国务院《质量强国建设纲要》,结合江西实际,现提出如下实施意见。",
+        "关于深化质量强省建设的实施意见",
+        None,
+        "江西省",
+        "360000",
+        "policy",
+    ),
+    (
+        "cited-city-plan-in-a-county-notice",
+        "关于加快质量强县建设的实施方案\n"
+        "为深入落实《温州市质量强市建设实施方案》,结合平阳县实际,制定本方案。",
+        "关于加快质量强县建设的实施方案",
+        None,
+        "平阳县",
+        "330326",
+        "policy",
+    ),
+    (
+        "letterhead-and-document-number",
+        "鞍山市铁东区人民政府文件\n鞍东政发〔2024〕3号\n"
+        "铁东区人民政府关于印发《铁东区质量强区建设实施方案》的通知\n各街道办事处,区政府各部门:\n"
+        "现将《铁东区质量强区建设实施方案》印发给你们,请认真贯彻落实。\n铁东区人民政府\n2024年3月8日",
+        "铁东区人民政府关于印发《铁东区质量强区建设实施方案》的通知",
+        date(2024, 3, 8),
+        "鞍山市铁东区",
+        "210302",
+        "policy",
+    ),
+    (
+        "portal-table-with-brackets",
+        "[ 索引号 ] | 11500000MB1563000A/2024-00002 | [ 发文字号 ] | 渝北府发〔2024〕8号 |\n"
+        "[ 发布机构 ] | 重庆市渝北区市场监督管理局 | ||\n"
+        "[ 成文日期 ] | 2024-02-20 | [ 发布日期 ] | 2024-03-01 |\n"
+        "重庆市渝北区人民政府关于印发《渝北区质量强区建设实施方案》的通知\n各镇人民政府、街道办事处:",
+        "重庆市渝北区人民政府关于印发《渝北区质量强区建设实施方案》的通知",
+        date(2024, 3, 1),
+        "重庆市渝北区",
+        "500112",
+        "policy",
+    ),
+    (
+        "portal-table-issuer-and-signed-date",
+        "[索引号] | 11610802016000000C/2024-00100 | [ 主题分类 ] | 其他 |\n---|---|---|---|\n"
+        "[ 发布机构 ] | 榆林市横山区人民政府办公室 | [ 发文日期 ] | 2024-06-11 |\n"
+        "各乡镇人民政府、街道办事处,区政府各工作部门:\n"
+        "《横山区质量提升行动方案》已经区政府审议通过,现印发给你们,请认真组织实施。",
+        "横山区质量提升行动方案",
+        date(2024, 6, 11),
+        "榆林市横山区",
+        "610803",
+        "policy",
+    ),
+    (
+        "district-shared-by-several-cities-with-its-city",
+        "福州市鼓楼区人民政府关于开展质量提升行动的通知\n各街道办事处:\n现将有关事项通知如下。",
+        "福州市鼓楼区人民政府关于开展质量提升行动的通知",
+        None,
+        "福州市鼓楼区",
+        "350102",
+        "policy",
+    ),
+    (
+        "district-shared-by-several-cities-alone",
+        "鼓楼区人民政府关于开展质量提升行动的通知\n各街道办事处:\n现将有关事项通知如下。",
+        "鼓楼区人民政府关于开展质量提升行动的通知",
+        None,
+        "鼓楼区",
+        None,
+        "policy",
+    ),
+    (
+        "district-report-section",
+        "一、2023年工作回顾\n2023年是六合区发展史上极不平凡的一年。全区地区生产总值增长5%。",
+        "一、2023年工作回顾",
+        None,
+        "南京市六合区",
+        "320116",
+        "report",
+    ),
+    (
+        "wire-dateline-is-not-the-place",
+        "2024年中国服务业质量满意度稳步提升\n"
+        "  北京3月5日电 (记者 王明)国家市场监督管理总局5日发布监测数据显示,服务业质量满意度稳步提升。",
+        "2024年中国服务业质量满意度稳步提升",
+        None,
+        "全国",
+        "100000",
+        "news",
+    ),
+    (
+        "news-lead-about-a-county-level-city",
+        "本报讯(记者 陈明 通讯员 李华)近日,福建省农业农村厅公布第二批名单,晋江市安海土笋冻上榜,"
+        "泉州市某食品有限公司等2家企业入选。\n该品牌标识实行动态管理。",
+        None,
+        None,
+        "晋江市",
+        "350582",
+        "news",
+    ),
+    (
+        "summary-linking-to-the-decision",
+        "浦口区区长质量奖是浦口区人民政府设立的质量荣誉,自2018年以来已有10家企业获奖,"
+        "原文链接:区政府关于授予2022年度浦口区区长质量奖的决定。",
+        None,
+        None,
+        "南京市浦口区",
+        "320111",
+        "news",
+    ),
+    (
+        "task-table-citing-the-work-report",
+        "2024年《政府工作报告》重点工作目标任务分解表\n序号 |\n目标与任务 |\n牵头责任单位 |\n"
+        "1 |\n新增托位数400个以上。 |\n县教育局 |",
+        "2024年《政府工作报告》重点工作目标任务分解表",
+        None,
+        None,
+        None,
+        "policy",
+    ),
+    (
+        "work-report-opening-is-no-title",
+        "各位代表:\n现在,我代表北京市人民政府,向大会报告政府工作,请予审议,并请市政协委员提出\n意见。\n"
+        "一、2023年工作回顾",
+        None,
+        None,
+        "北京市",
+        "110000",
+        "report",
+    ),
+    (
+        "speaker-names-the-government-it-speaks-for",
+        "各位代表:\n现在,我代表市人民政府,向大会报告政府工作,请予审议。\n一、2023年工作回顾\n"
+        "过去一年,在省委、省政府的坚强领导下,全省上下稳中求进,全省经济回升向好,全省重点项目加快推进。\n"
+        + "\n".join(f"({i})推进第{i}项重点工作,质量水平稳步提升。" for i in range(1, 12))
+        + "\n芜湖数据中心集群建设提速,芜湖市地区生产总值增长5%,合肥都市圈协同发展。",
+        None,
+        None,
+        "芜湖市",
+        "340200",
+        "report",
+    ),
+    (
+        "untitled-story-told-by-a-reporter",
+        "日前,从怀柔区市场监督管理局获悉,全区已有12家企业获得区政府质量奖,"
+        "获奖企业的产品合格率保持在98%以上。",
+        None,
+        None,
+        "北京市怀柔区",
+        "110116",
+        "news",
+    ),
+    (
+        "untitled-work-report-excerpt",
+        "过去一年,我们坚持稳中求进,全县地区生产总值增长6%。今年工作的总体要求是:坚持稳中求进,"
+        "推动汝城县高质量发展。",
+        None,
+        None,
+        "汝城县",
+        "431026",
+        "report",
+    ),
+    (
+        "plan-indicator-table-is-no-news",
+        "德州市质量强市建设主要指标\n序号 | 指标 | 单位 | 2025年目标 | 属性 |\n"
+        "1 | 制造业产品质量合格率 | % | 94 | 预期性 |\n2 | 万人高价值发明专利拥有量 | 件 | 6 | 预期性 |",
+        "德州市质量强市建设主要指标",
+        None,
+        "德州市",
+        "371400",
+        "policy",
+    ),
+    (
+        "bare-time-label-under-a-headline",
+        "聊城推进质量强市建设\n时间:2024-08-09 10:30\n聊城市近日召开质量强市工作推进会,部署下一步重点任务。",
+        "聊城推进质量强市建设",
+        date(2024, 8, 9),
+        "聊城市",
+        "371500",
+        "news",
+    ),
+    (
+        "portal-news-page-with-a-table",
+        "索引号:11370000004609537Q/2024-00321\n发布机构:山东省市场监督管理局\n"
+        "青岛召开质量强市工作推进会\n本报讯(记者 王明)日前,青岛市召开质量强市工作推进会。",
+        "青岛召开质量强市工作推进会",
+        None,
+        "青岛市",
+        "370200",
+        "news",
+    ),
+    (
+        "title-wrapped-before-its-last-character",
+        "政府工作报\n告\n——2024年1月15日在聊城市第十八届人民代表大会第四次会议上\n各位代表:",
+        "政府工作报告",
+        date(2024, 1, 15),
+        "聊城市",
+        "371500",
+        "report",
+    ),
+    (
+        "model-county-is-no-county",
+        "创建国家农产品质量安全示范县工作推进会召开\n"
+        "会议要求,各地要以示范县创建为抓手,完成县级农产品质量安全监管任务。",
+        "创建国家农产品质量安全示范县工作推进会召开",
+        None,
+        None,
+        None,
+        "news",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "title", "published", "jurisdiction", "code", "doc_type"),
     [pytest.param(*row[1:], id=row[0]) for row in GOLDEN],
@@ -361,6 +601,30 @@ def test_document_fields(
         jurisdiction,
         code,
         doc_type,
+    )
+
+
+def test_statistical_bulletin_in_forum_markup() -> None:
+    """BBCode pasted as text: the clean stage turns its blocks into lines, so the title, the
+    date under the issuer and the county are read as on any page."""
+    raw = (
+        "[align=center][size=3][b]2023年[/b][b]临猗县[/b][b]国民经济和社会发展统计公报[/b][/size][/align]"
+        "[align=center][size=3]临猗县统计局[/size][/align][align=center][size=3]2024年4月2日[/size][/align]"
+        "[align=left][size=3]2023年,全县地区生产总值增长5.1%。[/size][/align]"
+    )
+    fields = extract_document_fields(TextView.from_text(clean_text(raw)), DocumentContext())
+    assert (
+        fields.title,
+        fields.published,
+        fields.jurisdiction,
+        fields.jurisdiction_code,
+        fields.doc_type,
+    ) == (
+        "2023年临猗县国民经济和社会发展统计公报",
+        date(2024, 4, 2),
+        "临猗县",
+        "140821",
+        "report",
     )
 
 
@@ -427,3 +691,23 @@ def test_published_in_cut_footer(raw: str, expected: date | None) -> None:
 def test_site_name_cut_from_page_title(page_title: str, expected: str) -> None:
     view = TextView.from_text("本报讯 3月14日,全市质量工作会议召开。")
     assert extract_document_fields(view, DocumentContext(title=page_title)).title == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全力创建国家级示范县", []),  # 范县 inside 示范县
+        ("完成县级农产品监管任务", []),  # 成县
+        ("振兴县域经济", []),  # 兴县
+        ("建设新县城", []),  # 新县 before 县城
+        ("中心城区环境整治", []),  # 城区 needs its city
+        ("鼓楼区人民政府", []),  # four cities have a 鼓楼区
+        ("推动汝城县高质量发展", ["汝城县"]),
+        ("2023年平阴县生产总值", ["平阴县"]),
+        ("福州市鼓楼区人民政府", ["福州市", "福州市鼓楼区"]),
+        ("阳泉市城区", ["阳泉市", "阳泉市城区"]),
+        ("南京市召开会议,鼓楼区作交流发言", ["南京市", "南京市鼓楼区"]),
+    ],
+)
+def test_county_names_in_text(text: str, expected: list[str]) -> None:
+    assert [place.jurisdiction for _, _, place in _places_in(text)] == expected

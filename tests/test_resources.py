@@ -49,6 +49,21 @@ def test_duplicate_yaml_keys_are_rejected(tmp_path, monkeypatch) -> None:
         ("累计培育区域公用品牌认证产品", "C"),
         ("新建农业标准化示范区", "A"),
         ("主要农产品质量安全监测合格率", "A"),
+        # issue 10: indicators the lexicon had not met
+        ("每千人口拥有3岁以下婴幼儿托位数", "O"),
+        ("公办园在园幼儿占比", "P"),
+        ("婴幼儿配方乳粉抽检合格率", "C"),
+        ("新开通全货机航线", "G"),
+        ("建成市政路桥项目", "G"),
+        ("一产增加值", "A"),
+        ("完成营造林", "A"),
+        ("更新家电", "F"),
+        ("新建充电桩", "D"),
+        ("技术合同成交额", "M"),
+        ("新建口袋公园", "N"),
+        ("开展职业技能培训", "P"),
+        ("国家高新技术企业", None),  # every industry has them
+        ("新增上市公司", None),
     ],
 )
 def test_sector_lexicon(phrase: str, letter: str | None) -> None:

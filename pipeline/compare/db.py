@@ -21,7 +21,7 @@ import duckdb
 
 from pipeline.compare.records import document_key
 from pipeline.compare.registry import IndicatorRegistry
-from pipeline.evaluate import normalise_name
+from pipeline.lexicon.names import name_key as normalise_name
 from pipeline.resolve.units import to_base
 
 SCHEMA = """

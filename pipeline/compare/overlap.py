@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pipeline.compare.records import NATIONAL, doc_labels, is_national, place_of
 from pipeline.compare.render import WIDE_PLACES, Grid, print_grid
-from pipeline.evaluate import normalise_name
+from pipeline.lexicon.names import name_key as normalise_name
 from pipeline.wording import plural
 
 ItemKind = Literal["programme", "policy"]

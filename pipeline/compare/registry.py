@@ -9,7 +9,6 @@ that maps nowhere gets ``indicator_id=None``: callers keep it visible as unmappe
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -17,13 +16,12 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from pipeline.extract.document_fields import places
+from pipeline.lexicon.names import indicator_key
 from pipeline.resources import ResourceError, load_yaml
-from pipeline.textview import to_simplified
 
 REGISTRY_FILE = "indicators.yaml"
 Better = Literal["higher", "lower"]
 MatchMethod = Literal["exact", "stripped", "fuzzy", "none"]
-_STRIP_RE = re.compile(r"[\s\W_]+", re.UNICODE)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTOR_RE = re.compile(r"^[A-T]$")
 _ENTRY_KEYS = {"id", "name", "variants", "unit", "sector", "better", "kind", "source", "extensive"}
@@ -31,8 +29,8 @@ _SOURCES = {"outline", "report", "plan"}
 
 
 def normalise_indicator(name: str) -> str:
-    """The matching key of an indicator name: simplified, NFKC, without spaces or punctuation."""
-    return _STRIP_RE.sub("", to_simplified(unicodedata.normalize("NFKC", name))).upper()
+    """The matching key of an indicator name (:func:`pipeline.lexicon.names.indicator_key`)."""
+    return indicator_key(name)
 
 
 @dataclass(frozen=True)

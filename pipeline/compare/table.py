@@ -10,7 +10,6 @@ first by document and offset, and records how many it chose from.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,8 +17,8 @@ from typing import Any, Literal
 
 from pipeline.compare.records import NATIONAL, doc_labels, document_key, is_national, place_of
 from pipeline.compare.registry import Indicator, IndicatorMatch, IndicatorRegistry
+from pipeline.lexicon.names import unit_key
 from pipeline.resolve.units import to_base
-from pipeline.textview import to_simplified
 
 CHOICE_RULE = (
     "plausible values first (a level rate over 100% is not), then latest deadline, "
@@ -40,9 +39,7 @@ COMPARATOR_WORDS = {
 
 
 def normalise_unit(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    return to_simplified(unicodedata.normalize("NFKC", unit)).strip() or None
+    return unit_key(unit)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,21 @@ GB/T 2260 codes in ``resources/zh/places.tsv``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import pairwise
-from typing import Any
 
 import cn2an
+import jieba
 
 from pipeline.extract.context import DocumentContext
-from pipeline.resources import ResourceError, load_lines, load_yaml
+from pipeline.lexicon import Lexicon, Place, PlaceTable, default_lexicon
+from pipeline.lexicon.fields import FieldPatterns
+from pipeline.segment import load_user_dictionary
 from pipeline.textview import TextView, matching_form
 from schemas import DocType
+
+__all__ = ["Place", "extract_document_fields", "find_jurisdiction", "parse_date", "place_by_name", "places"]
 
 _HEAD_LINES = 12
 _FOOTER_LINES = 3
@@ -31,35 +34,20 @@ _DATE_PARTS_RE = re.compile(
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日?"
 )
 _SENTENCE_END = "。:：;；"
-_PLACE_LEVELS = ("country", "province", "prefecture")
+_LEVEL_RANK = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
+_LEAD_CHARS = 300
+_DEEP_CHARS = 8000
 
 
-@dataclass(frozen=True)
-class Place:
-    name: str
-    code: str
-    level: str
-    short: str
-    parent: str | None
+def places() -> tuple[Place, ...]:
+    """The country, provinces and prefectures (the rows other extractors match names against);
+    county-level divisions are in ``default_lexicon().places``."""
+    return _upper_places()
 
 
 @cache
-def places() -> tuple[Place, ...]:
-    rows: list[Place] = []
-    seen: set[str] = set()
-    for line in load_lines("places.tsv"):
-        name, code, level, short, parent = ([*line.split("\t"), "", "", "", ""])[:5]
-        if name in seen:
-            raise ResourceError(f"places.tsv: duplicate place {name}")
-        if not re.fullmatch(r"\d{6}", code) or level not in _PLACE_LEVELS:
-            raise ResourceError(f"places.tsv: bad code or level for {name}: {code!r} {level!r}")
-        seen.add(name)
-        rows.append(Place(name, code, level, short, parent or None))
-    names = {p.name for p in rows}
-    for place in rows:
-        if place.parent and place.parent not in names:
-            raise ResourceError(f"places.tsv: {place.name} has unknown parent {place.parent}")
-    return tuple(rows)
+def _upper_places() -> tuple[Place, ...]:
+    return tuple(p for p in default_lexicon().places.rows if p.level != "county")
 
 
 @cache
@@ -67,65 +55,8 @@ def place_by_name() -> dict[str, Place]:
     return {p.name: p for p in places()}
 
 
-@dataclass(frozen=True)
-class FieldPatterns:
-    cues: dict[str, tuple[re.Pattern[str], ...]]
-    title_skip: tuple[re.Pattern[str], ...]
-    central: tuple[re.Pattern[str], ...]
-    national_framing: tuple[re.Pattern[str], ...]
-    single: dict[str, re.Pattern[str]]
-    report_heading_window: int
-
-
-_CUE_KINDS = ("report_title", "policy_text", "news", "report_body", "news_title", "policy_title")
-_SINGLE_KEYS = (
-    "title_strip",
-    "title_site_suffix",
-    "issuer_line",
-    "salutation_line",
-    "transmitted_title",
-    "title_continuation",
-    "title_open_about",
-    "title_document_end",
-    "title_inline_meta",
-    "title_after_issuer",
-    "issuer_after_place",
-    "title_issuer_place",
-    "title_place_issues",
-    "report_section_heading",
-    "paragraph_end",
-    "published_label",
-    "signed_label",
-    "title_label",
-    "date_line",
-    "source_date_line",
-    "speech_dateline",
-    "page_footer_date",
-    "signature_line",
-)
-
-
-def _compile(pattern: Any, where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(str(pattern))
-    except re.error as exc:
-        raise ResourceError(f"doc_types.yaml: {where} does not compile: {exc}") from exc
-
-
-@cache
 def field_patterns() -> FieldPatterns:
-    data = load_yaml("doc_types.yaml")
-    unknown = set(data["cues"]) - set(_CUE_KINDS)
-    if unknown:
-        raise ResourceError(f"doc_types.yaml: unknown cue kinds {sorted(unknown)}; valid: {_CUE_KINDS}")
-    return FieldPatterns(
-        cues={k: tuple(_compile(p, k) for p in data["cues"].get(k, [])) for k in _CUE_KINDS},
-        title_skip=tuple(_compile(p, "title_skip") for p in data["title_skip"]),
-        central=tuple(_compile(p, "central") for p in data["central"]),
-        national_framing=tuple(_compile(p, "national_framing") for p in data["national_framing"]),
-        single={k: _compile(data[k], k) for k in _SINGLE_KEYS},
-        report_heading_window=int(data["report_heading_window"]),
-    )
+    return default_lexicon().fields
 
 
 def doc_type_cues() -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -162,17 +93,17 @@ def _head_lines(view: TextView) -> list[str]:
     return [norm for _, norm in _lines(view)[:_HEAD_LINES]]
 
 
-def _is_furniture(norm_line: str) -> bool:
-    return any(p.search(norm_line) for p in field_patterns().title_skip)
+def _is_furniture(norm_line: str, fields: FieldPatterns) -> bool:
+    return any(p.search(norm_line) for p in fields.title_skip)
 
 
-def find_title(view: TextView) -> str | None:
+def find_title(view: TextView, lexicon: Lexicon | None = None) -> str | None:
     """The headline: the first line that is not furniture, a date or a sentence.
 
     A salutation opening a notice means the title is the transmitted 《…》; an issuer line
     above a 关于… line, or a bracketed period under a title, is joined to it.
     """
-    single = field_patterns().single
+    single = (lexicon or default_lexicon()).fields.single
     lines = _lines(view)[:_HEAD_LINES]
     for text, norm in lines:
         if labelled := single["title_label"].match(norm):
@@ -180,13 +111,16 @@ def find_title(view: TextView) -> str | None:
     for index, (text, norm) in enumerate(lines):
         stripped = len(norm) - len(single["title_strip"].sub("", norm))
         text, norm = text[stripped:], norm[stripped:]
-        if not norm or _is_furniture(norm):
+        if not norm:
             continue
+        # a salutation (各位代表:, 各区市人民政府:) before the kicker rule, which also ends in a colon
         if single["salutation_line"].match(norm):
             for later_text, later_norm in lines[index + 1 : index + 1 + _TRANSMITTAL_WINDOW]:
                 if match := single["transmitted_title"].search(later_norm):
                     return later_text[match.start("title") : match.end("title")]
             return None
+        if _is_furniture(norm, (lexicon or default_lexicon()).fields):
+            continue
         if single["date_line"].match(norm) and len(norm) <= 40:
             continue
         if meta := single["title_inline_meta"].search(norm):
@@ -194,6 +128,9 @@ def find_title(view: TextView) -> str | None:
         if len(norm) > _MAX_TITLE_CHARS or norm[-1] in _SENTENCE_END:
             return None
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        end = single["title_document_end"]
+        if 0 < len(following) <= 2 and end.match(norm + following) and not end.match(norm):
+            return text + lines[index + 1][0]  # a title wrapped before its last character (政府工作报/告)
         if single["title_open_about"].match(norm) and single["title_document_end"].match(following):
             return text + lines[index + 1][0]
         if single["issuer_line"].match(norm) and single["title_after_issuer"].match(following):
@@ -204,9 +141,9 @@ def find_title(view: TextView) -> str | None:
     return None
 
 
-def find_report_section_title(view: TextView) -> str | None:
+def find_report_section_title(view: TextView, lexicon: Lexicon | None = None) -> str | None:
     """The first section heading of a report excerpt that opens mid-paragraph."""
-    patterns = field_patterns()
+    patterns = (lexicon or default_lexicon()).fields
     lines = _lines(view)[: patterns.report_heading_window]
     if not lines or not patterns.single["paragraph_end"].search(lines[0][1]):
         return None  # a salutation (各位代表:) opens a whole report, not an excerpt
@@ -216,9 +153,9 @@ def find_report_section_title(view: TextView) -> str | None:
     return None
 
 
-def find_published(view: TextView) -> date | None:
+def find_published(view: TextView, lexicon: Lexicon | None = None) -> date | None:
     """发布时间 line, else a date signed under a notice or a dated dateline; else a page footer."""
-    single = field_patterns().single
+    single = (lexicon or default_lexicon()).fields.single
     head = _head_lines(view)
     for label in ("published_label", "signed_label"):
         for line in head:
@@ -254,38 +191,109 @@ def published_in_cut_footer(raw: str, cleaned: str) -> date | None:
     return None
 
 
-def _places_in(haystack: str) -> list[tuple[int, int, Place]]:
+def _mask(haystack: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """``haystack`` with every match of ``patterns`` blanked (same length, offsets kept)."""
+    for pattern in patterns:
+        haystack = pattern.sub(lambda m: " " * len(m.group(0)), haystack)
+    return haystack
+
+
+def _places_in(
+    haystack: str, lexicon: Lexicon | None = None, *, every_mention: bool = False
+) -> list[tuple[int, int, Place]]:
     """(position, length of the name matched, place), leftmost first; at one position the longer
-    name wins (吉林市出台… is the city, not the province whose short name is 吉林)."""
+    name wins (吉林市出台… is the city, not the province whose short name is 吉林).
+
+    A county-level name counts only where it opens a phrase (line start, after 年, 在, a comma …)
+    or right after its own city or province, so 示范县 is not 范县; a name several counties share
+    (鼓楼区) or one that reads as a word (城区, 江南区) needs its parent city named in the text.
+    """
+    lexicon = lexicon or default_lexicon()
+    table = lexicon.places
+    matches = list(table.finditer(haystack))
+    named = {p.name for _, _, candidates in matches for p in candidates if p.level != "county"}
     found: list[tuple[int, int, Place]] = []
-    for place in places():
-        for name in (place.name, place.short):
-            if name and (position := haystack.find(name)) >= 0:
-                found.append((position, len(name), place))
-                break
-    country = _country()
+    seen: set[str] = set()
+    previous: tuple[int, Place] | None = None  # (end, place) of the last place kept
+    for position, name, candidates in matches:
+        place = _resolve(table, haystack, position, name, candidates, previous, named)
+        if place is None:
+            continue
+        previous = (position + len(name), place)
+        if every_mention or place.code not in seen:
+            seen.add(place.code)
+            found.append((position, len(name), place))
+    country = _country(lexicon)
     if country:
-        hits = [
-            (m.start(), m.end() - m.start()) for p in field_patterns().central if (m := p.search(haystack))
-        ]
+        hits = [(m.start(), m.end() - m.start()) for p in lexicon.fields.central if (m := p.search(haystack))]
         if hits:
             found.append((*min(hits), country))
     return sorted(found, key=lambda item: (item[0], -item[1]))
 
 
-def _country() -> Place | None:
-    return next((p for p in places() if p.level == "country"), None)
+def _resolve(
+    table: PlaceTable,
+    haystack: str,
+    position: int,
+    name: str,
+    candidates: tuple[Place, ...],
+    previous: tuple[int, Place] | None,
+    named: set[str],
+) -> Place | None:
+    if candidates[0].level != "county":
+        return candidates[0]
+    after_parent = [
+        p
+        for p in candidates
+        if previous and previous[0] == position and previous[1].name in _lineage(table, p)
+    ]
+    if after_parent:
+        return after_parent[0]
+    if name in table.needs_parent:
+        return None
+    opener = haystack[position - 1] if position else "\n"
+    if opener != "\n" and opener not in table.county_openers and _is_word(opener + name[0]):
+        return None  # 示范县, 完成县级, 振兴县域: the name's first character ends a word
+    after = haystack[position + len(name) : position + len(name) + 1]
+    if len(name) == 2 and after and _is_word(name[1] + after):
+        return None  # 新县城: a one-character name whose 县 opens a word
+    if len(candidates) == 1:
+        return candidates[0]
+    # several counties of that name: the one whose city (or province) the text names
+    by_parent = [p for p in candidates if p.parent in named]
+    return by_parent[0] if len(by_parent) == 1 else None
 
 
-def _choose_place(haystack: str, found: list[tuple[int, int, Place]]) -> Place:
+def _is_word(chars: str) -> bool:
+    """Whether ``chars`` is a word of jieba's dictionary (with the domain user dictionary)."""
+    load_user_dictionary()
+    return jieba.dt.FREQ.get(chars, 0) > 0
+
+
+def _lineage(table: PlaceTable, place: Place) -> set[str]:
+    return {p.name for p in table.ancestors(place)}
+
+
+def _country(lexicon: Lexicon | None = None) -> Place | None:
+    return next((p for p in (lexicon or default_lexicon()).places.rows if p.level == "country"), None)
+
+
+def _choose_place(
+    haystack: str, found: list[tuple[int, int, Place]], lexicon: Lexicon | None = None
+) -> Place:
+    lexicon = lexicon or default_lexicon()
     position, length, first = found[0]
-    issuer_after_place = field_patterns().single["issuer_after_place"]
+    issuer_after_place = lexicon.fields.single["issuer_after_place"]
+    # A place below, written right after it (江苏盐城：…, 鞍山市立山区), is the more specific place.
+    chain = first
+    end = position + length
+    for other_position, other_length, place in found[1:]:
+        if other_position == end and place.parent == chain.name:
+            chain, end = place, other_position + other_length
+    if chain is not first:
+        return chain
     if issuer_after_place.match(haystack[position + length :]):
         return first
-    # A city written right after its own province (江苏盐城：…) is the more specific place.
-    for other_position, _, place in found:
-        if other_position == position + length and place.parent == first.name:
-            return place
     if position == 0:
         return first
     # A city named with its own province (山东青岛, 对山东、对青岛) is the more specific place.
@@ -296,34 +304,140 @@ def _choose_place(haystack: str, found: list[tuple[int, int, Place]]) -> Place:
     return first
 
 
-def find_jurisdiction(view: TextView, title: str | None) -> Place | None:
-    """The issuing place: from the title, else from the opening lines (GB/T 2260 names).
+def _issuer_place(text: str, lexicon: Lexicon) -> Place | None:
+    """The place of an issuer's name (鞍山市立山区人民政府 → 鞍山市立山区)."""
+    found = _places_in(text, lexicon)
+    return _choose_place(text, found, lexicon) if found else None
 
-    A place below prefecture level that issues the document by its title comes back with an
-    empty code (its name is known, its GB/T 2260 code is not in places.tsv).
+
+def _voice_levels(haystack: str, lexicon: Lexicon) -> frozenset[str]:
+    """The levels the document speaks for (本省 / 全市 / 我县 …): those of the own-place words it
+    uses most. A word may speak for two levels (全区: a district or an autonomous region). A
+    speaker who names the government they speak for (我代表市人民政府) decides."""
+    speaker = frozenset(
+        level for level, words in lexicon.fields.speaker_words.items() if any(w in haystack for w in words)
+    )
+    if speaker:
+        return speaker
+    counts: dict[str, int] = {}
+    for words in lexicon.fields.own_place_words.values():
+        for word in words:
+            counts[word] = haystack.count(word)
+    top = max(counts.values(), default=0)
+    if top == 0:
+        return frozenset()
+    return frozenset(
+        level
+        for level, words in lexicon.fields.own_place_words.items()
+        if any(counts[word] == top for word in words)
+    )
+
+
+def _most_named(text: str, levels: frozenset[str], above: Place | None, lexicon: Lexicon) -> Place | None:
+    counts: dict[str, int] = {}
+    places_by_code: dict[str, Place] = {}
+    for _, _, place in _places_in(text, lexicon, every_mention=True):
+        if place.level in levels and (above is None or above.name in _lineage(lexicon.places, place)):
+            counts[place.code] = counts.get(place.code, 0) + 1
+            places_by_code[place.code] = place
+    if not counts:
+        return None
+    return places_by_code[max(counts, key=lambda code: counts[code])]
+
+
+def _news_subject(lead: str, lexicon: Lexicon) -> Place | None:
+    """The place a news story's lead is about: the most specific place it names as a subject,
+    not as the seat of a body (福建省农业农村厅) or of a company (泉州市…有限公司)."""
+    single = lexicon.fields.single
+    subjects: list[tuple[int, int, Place]] = []
+    for position, length, place in _places_in(lead, lexicon):
+        rest = lead[position + length :]
+        if place.level == "country":
+            subjects.append((position, length, place))
+            continue
+        if any(p.match(rest) for p in lexicon.fields.lists["agency_suffix"]) or single[
+            "company_after_place"
+        ].match(rest):
+            continue
+        subjects.append((position, length, place))
+    if not subjects:
+        return None
+    return max(subjects, key=lambda item: (_LEVEL_RANK[item[2].level], -item[0]))[2]
+
+
+def find_jurisdiction(
+    view: TextView, title: str | None, lexicon: Lexicon | None = None, doc_type: DocType | None = None
+) -> Place | None:
+    """The issuing place, from the document's own voice: a title's or letterhead's issuer, a
+    portal's 发布机构 line, the title, the issuer signed under a notice, then the opening lines;
+    for news the place the lead is about. The issuer of a cited document (为贯彻落实中共中央、
+    国务院《…》) and a wire's dateline (北京2月8日电) are blanked first.
+
+    A place below prefecture level missing from places.tsv that issues the document by its
+    title comes back with an empty code.
     """
+    lexicon = lexicon or default_lexicon()
+    fields = lexicon.fields
+    single = fields.single
+    blank = fields.lists["cited_issuer"]
     title_norm = matching_form(title) if title else ""
-    if issuer := field_patterns().single["title_issuer_place"].match(title_norm):
+    if issuer := single["title_issuer_place"].match(title_norm):
         name = issuer.group("place")
-        known = place_by_name().get(name) or next((p for p in places() if p.short and name == p.short), None)
-        if known:
+        # the whole issuer (深圳市宝安区人民政府办公室), so that a district after its city counts
+        if known := _issuer_place(title_norm[: issuer.end()], lexicon):
             return known
-        if not _places_in(name):
-            return Place(name=name, code="", level="county", short="", parent=None)
-    for haystack in (title_norm, "\n".join(_head_lines(view))):
-        if haystack and (found := _places_in(haystack)):
-            return _choose_place(haystack, found)
-        if haystack is title_norm and (
-            issuing := field_patterns().single["title_place_issues"].match(title_norm)
-        ):
-            return Place(name=issuing.group("place"), code="", level="county", short="", parent=None)
-        if haystack and any(p.search(haystack) for p in field_patterns().national_framing):
-            return _country()
+        if shared := lexicon.places.named(name):
+            # a county name several cities have (鼓楼区): the one whose city the text names, else
+            # the name alone, without a code
+            head_text = "\n".join(norm for _, norm in _lines(view)[:_HEAD_LINES])
+            named = {p.name for _, _, p in _places_in(head_text, lexicon) if p.level != "county"}
+            by_parent = [p for p in shared if p.parent in named]
+            if len(by_parent) == 1:
+                return by_parent[0]
+        return Place(name=name, code="", level="county", short="", parent=None)
+    head = _lines(view)[:_HEAD_LINES]
+    # the page's publisher, not the issuer, when the page is a story
+    for _, norm in head if doc_type != "news" else ():
+        for key, group in (("issuer_label", "issuer"), ("letterhead_line", "issuer")):
+            if (match := single[key].match(norm)) and (place := _issuer_place(match.group(group), lexicon)):
+                return place
+    masked_title = _mask(title_norm, blank)
+    if masked_title and (found := _places_in(masked_title, lexicon)):
+        return _choose_place(masked_title, found, lexicon)
+    if masked_title and (issuing := single["title_place_issues"].match(masked_title)):
+        return Place(name=issuing.group("place"), code="", level="county", short="", parent=None)
+    for above, below in pairwise(norm for _, norm in head):
+        signed = single["signature_line"].match(above) and single["date_line"].match(below)
+        if signed and (place := _issuer_place(above, lexicon)):
+            return place
+    text = _mask(_mask("\n".join(norm for _, norm in head), fields.lists["dateline"]), blank)
+    voice = _voice_levels(text, lexicon)
+    if (own := single["own_place"].search(text)) and (place := _issuer_place(own.group("place"), lexicon)):
+        return place
+    if doc_type == "news" and not title_norm:
+        lead = text[:_LEAD_CHARS].split("\n", 1)[0]
+        if place := _news_subject(lead, lexicon):
+            return place
+    found = _places_in(text, lexicon)
+    # the document speaks for a level (我代表市政府, 全市) that its opening lines do not name:
+    # the place of that level it names most often further on, below the place named first
+    unnamed_level = bool(voice) and not any(item[2].level in voice for item in found)
+    above = found[0][2] if found else None
+    if unnamed_level and (place := _most_named(view.norm[:_DEEP_CHARS], voice, above, lexicon)):
+        return place
+    if found:
+        # the place the document speaks for (全县, 本市), when the first place named is above it
+        spoken = [item for item in found if item[2].level in voice]
+        if spoken and _LEVEL_RANK[spoken[0][2].level] > _LEVEL_RANK[found[0][2].level]:
+            return spoken[0][2]
+        return _choose_place(text, found, lexicon)
+    if not voice and any(p.search(text) for p in fields.national_framing):
+        return _country(lexicon)
     return None
 
 
-def classify_doc_type(view: TextView, title: str | None) -> DocType:
-    cues = field_patterns().cues
+def classify_doc_type(view: TextView, title: str | None, lexicon: Lexicon | None = None) -> DocType:
+    cues = (lexicon or default_lexicon()).fields.cues
     title_norm = matching_form(title) if title else ""
     head = "\n".join(_head_lines(view))
 
@@ -336,6 +450,8 @@ def classify_doc_type(view: TextView, title: str | None) -> DocType:
         return "policy"
     if hit("news", head):
         return "news"
+    if hit("policy_portal", head):
+        return "policy"
     if hit("report_body", head):
         return "report"
     if hit("news_title", title_norm):
@@ -345,23 +461,27 @@ def classify_doc_type(view: TextView, title: str | None) -> DocType:
     return "news" if title else "policy"
 
 
-def _without_site_name(title: str | None) -> str | None:
+def _without_site_name(title: str | None, lexicon: Lexicon | None = None) -> str | None:
     """A page's <title> as its headline: the site's name after it is cut."""
     if not title:
         return title
-    suffix = field_patterns().single["title_site_suffix"].search(matching_form(title))
+    suffix = (lexicon or default_lexicon()).fields.single["title_site_suffix"].search(matching_form(title))
     return title[: suffix.start()] if suffix and suffix.start() > 0 else title
 
 
-def extract_document_fields(view: TextView, hints: DocumentContext) -> DocumentContext:
-    title = _without_site_name(hints.title) or find_title(view)
-    if title is None and classify_doc_type(view, None) == "report":
-        title = find_report_section_title(view)
-    place = find_jurisdiction(view, title)
+def extract_document_fields(
+    view: TextView, hints: DocumentContext, lexicon: Lexicon | None = None
+) -> DocumentContext:
+    lexicon = lexicon or default_lexicon()
+    title = _without_site_name(hints.title, lexicon) or find_title(view, lexicon)
+    if title is None and classify_doc_type(view, None, lexicon) == "report":
+        title = find_report_section_title(view, lexicon)
+    doc_type = hints.doc_type or classify_doc_type(view, title, lexicon)
+    place = find_jurisdiction(view, title, lexicon, doc_type)
     return DocumentContext(
         title=title,
-        published=hints.published or find_published(view),
-        jurisdiction=hints.jurisdiction or (place.name if place else None),
+        published=hints.published or find_published(view, lexicon),
+        jurisdiction=hints.jurisdiction or (place.jurisdiction if place else None),
         jurisdiction_code=hints.jurisdiction_code or (place.code if place and place.code else None),
-        doc_type=hints.doc_type or classify_doc_type(view, title),
+        doc_type=doc_type,
     )

@@ -115,3 +115,20 @@ def compile_expanded(expanded: Mapping[str, str], source: str) -> dict[str, re.P
             except re.error as exc:
                 raise ResourceError(f"{source}: {key} does not compile: {exc}") from exc
     return compiled
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse YAML text with the same checks as :func:`load_yaml` (duplicate keys are errors)."""
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except (yaml.YAMLError, ResourceError) as exc:
+        raise ResourceError(f"{name}: {exc}") from exc
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, stripped line) of the non-empty, non-comment lines of a plain-text resource."""
+    return [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
