@@ -114,6 +114,7 @@ class SegmentMode(StrEnum):
 class By(StrEnum):
     jurisdiction = "jurisdiction"
     doc = "doc"
+    agency = "agency"  # issue 11: each responsible body's targets
 
 
 class OutputFormat(StrEnum):
@@ -839,7 +840,8 @@ def compare(
         typer.Option(metavar="FILE.duckdb", help="Read a database from `zhpolicy db load` instead."),
     ] = None,
     by: Annotated[
-        By, typer.Option(help="Columns: places (jurisdiction) or documents (doc).")
+        By,
+        typer.Option(help="Columns: places (jurisdiction) or documents (doc); agency: each body's targets."),
     ] = By.jurisdiction,
     indicator: Annotated[
         str | None,
@@ -895,7 +897,19 @@ def compare(
             _usage_error(f"no canonical indicator {indicator!r} (see `zhpolicy indicators`)")
         indicator_id = found.id
 
-    if overlap:
+    if by is By.agency:  # issue 11: the targets of each responsible body
+        from pipeline.compare.agency import agency_grid, agency_records
+        from pipeline.compare.render import print_grid
+
+        if overlap:
+            _usage_error("--overlap compares places or documents, not agencies")
+        grid = agency_grid(documents)
+        records_out = agency_records(documents)
+
+        def print_table(console: Console) -> None:
+            print_grid(grid, console)
+
+    elif overlap:
         from pipeline.compare.records import doc_labels, is_national, place_of
 
         labels = doc_labels(documents)

@@ -28,11 +28,13 @@ from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
+from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
 from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_quantities
 from pipeline.lexicon import Lexicon, default_lexicon, load_lexicon
 from pipeline.segment import text_view
 from pipeline.textview import TextView
+from schemas import Agency
 
 ITEM_EXTENSIONS = (
     "zp_deadlines",
@@ -297,7 +299,10 @@ class TargetsComponent:
         self.judge = judge
 
     def __call__(self, doc: Doc) -> Doc:
-        found = extract_quantities(text_view(doc), time_scope(doc), document_context(doc), self.judge)
+        view, scope = text_view(doc), time_scope(doc)
+        found = extract_quantities(view, scope, document_context(doc), self.judge)
+        # issue 11: the responsible bodies (extract/responsible.py), once the targets are built
+        assign_responsible(view, found.targets, body_lists(view, scope.document_year))
         _store(doc, "zp_targets", found.targets, "TARGET")
         _store(doc, "zp_results", found.results, "RESULT")
         doc._.zp_judged = found.judged
@@ -337,8 +342,15 @@ def make_policies(nlp: Language, name: str) -> ItemComponent:
 
 @Language.factory("zhpolicy_agencies", assigns=["doc._.zp_agencies"])
 def make_agencies(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(
-        name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view, document_context(doc))
+    return ItemComponent(name, "zp_agencies", "AGENCY", _agencies)
+
+
+def _agencies(doc: Doc, view: TextView) -> list[Agency]:
+    """The agencies extractor's bodies, then (issue 11) every body a responsible list names."""
+    context = document_context(doc)
+    found = extract_agencies(view, context)
+    return merge_agencies(
+        found, responsible_agencies(view, context, body_lists(view, time_scope(doc).document_year))
     )
 
 

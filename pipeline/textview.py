@@ -188,6 +188,12 @@ def _page_edits(text: str) -> list[_Edit]:
     lines = text.split("\n")
     page_line = compiled["PAGE_LINE_RE"]
     drop = [bool(page_line.fullmatch(line)) for line in lines]
+    # n/m is a page number only where another line counts the same m pages (a table cell of two
+    # values, 5/7, is not one)
+    totals = [_page_total(line) if is_page else None for line, is_page in zip(lines, drop, strict=True)]
+    for index, total in enumerate(totals):
+        if total is not None and totals.count(total) < 2:
+            drop[index] = False
     if sum(drop) >= 2:  # running heads only on pages: a repeated line elsewhere is a table cell
         for index in _running_heads(lines, compiled["RUNNING_HEAD_RE"]):
             drop[index] = True
@@ -211,6 +217,14 @@ def _page_edits(text: str) -> list[_Edit]:
         edits.append((start, end, ""))
         index = last
     return _disjoint(edits)
+
+
+_PAGE_TOTAL_RE = re.compile(r"\s*\d{1,4}\s*/\s*(\d{1,4})\s*")
+
+
+def _page_total(line: str) -> str | None:
+    match = _PAGE_TOTAL_RE.fullmatch(line)
+    return match.group(1) if match else None
 
 
 def _running_heads(lines: list[str], head_re: re.Pattern[str]) -> list[int]:
@@ -270,6 +284,8 @@ def _soft_break_edits(text: str) -> list[_Edit]:
         for index, line in enumerate(lines[:-1])
         if widths[index] >= threshold
         and line.rstrip()[-1:] not in ends
+        # a table row (cells apart by | or tabs) is never a sentence cut at the page width
+        and not any(mark in line or mark in lines[index + 1] for mark in "|\t")
         and lines[index + 1].strip()
         and not item_start.match(lines[index + 1])
     ]

@@ -73,12 +73,12 @@ def test_compare_refuses_an_unknown_suffix_and_a_contradiction(tmp_path: Path) -
 def test_declared_choices_are_checked_by_the_parser(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "out.jsonl", _records())
     result = runner.invoke(app, ["compare", str(path), "--by", "city"])
-    assert result.exit_code == 2 and "'city' is not one of 'jurisdiction', 'doc'" in " ".join(
+    assert result.exit_code == 2 and "'city' is not one of 'jurisdiction', 'doc', 'agency'" in " ".join(
         result.output.split()
     )
     assert [mode.value for mode in SegmentMode] == list(SEGMENT_MODES)
     help_text = runner.invoke(app, ["compare", "--help"]).output
-    assert "--by [jurisdiction|doc]" in help_text or "<jurisdiction|doc>" in help_text
+    assert "--by [jurisdiction|doc|agency]" in help_text or "<jurisdiction|doc|agency>" in help_text
     assert "--db FILE.duckdb" in help_text and "--chart FILE.png" in help_text
 
 

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS targets (
     indicator_name VARCHAR, match_score DOUBLE, match_method VARCHAR, value DOUBLE, value_max DOUBLE,
     unit VARCHAR, value_base DOUBLE, unit_base VARCHAR, comparator VARCHAR, kind VARCHAR,
     direction VARCHAR, annual BOOLEAN, deadline INTEGER, sector VARCHAR, evidence VARCHAR,
-    start_offset INTEGER, end_offset INTEGER, rule VARCHAR
+    start_offset INTEGER, end_offset INTEGER, rule VARCHAR, responsible VARCHAR[], binding BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS programmes (
     doc VARCHAR, source VARCHAR, position INTEGER, name VARCHAR, name_key VARCHAR, type VARCHAR,
@@ -65,7 +65,7 @@ def _check_layout(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
             "WHERE table_name = 'targets' AND table_schema = 'main'"
         ).fetchall()
     }
-    if columns and not {"source", "value_base", "unit_base"} <= columns:
+    if columns and not {"source", "value_base", "unit_base", "responsible"} <= columns:
         connection.close()
         raise DatabaseError(
             f"{path} was written by an older zhpolicy (documents keyed by doc alone): "
@@ -143,6 +143,8 @@ def _rows(record: dict[str, Any], registry: IndicatorRegistry) -> dict[str, list
                 target.get("start"),
                 target.get("end"),
                 target.get("rule"),
+                list(target.get("responsible") or []),
+                target.get("binding"),
             )
         )
     for i, entry in enumerate(record.get("programmes") or []):
@@ -241,6 +243,8 @@ def read_documents(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]
                 "evidence": row["evidence"],
                 "start": row["start_offset"],
                 "end": row["end_offset"],
+                "responsible": list(row["responsible"] or []),
+                "binding": row["binding"],
             }
         )
     for row in fetch("SELECT * FROM programmes ORDER BY doc, source, position"):

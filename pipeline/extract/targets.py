@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypeVar
 
+from pipeline.extract.column_tables import extract_column_tables
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import REPORTING_RULES, TimeContext, TimeScope
 from pipeline.extract.document_fields import places
@@ -665,7 +666,9 @@ def _build(
         )
 
 
-def _clause_candidates(view: TextView, context: DocumentContext) -> list[_Found]:
+def _clause_candidates(
+    view: TextView, context: DocumentContext, task_rows: list[tuple[int, int]] | None = None
+) -> list[_Found]:
     """Quantified statements of every clause. The last item of a sentence is carried through its
     paragraph for a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
     candidates: list[_Found] = []
@@ -678,8 +681,10 @@ def _clause_candidates(view: TextView, context: DocumentContext) -> list[_Found]
         previous_end = sentence.end
         if not has_number.search(view.norm, sentence.start, sentence.end):
             continue
-        if _is_table_line(view, sentence.start, sentence.end):
-            continue
+        if _is_table_line(view, sentence.start, sentence.end) and not any(
+            start <= sentence.start < end for start, end in task_rows or []
+        ):
+            continue  # a task table's row (issue 11) is read: its cells are clauses
         previous: _Found | None = None
         opened_past = False
         for start, end in _clauses(view, sentence.start, sentence.end):
@@ -963,10 +968,20 @@ def extract_quantities(
     (with the period they describe), the rest nothing."""
     judge = judge or Judge(mode="rules")
     out = Quantities()
-    for found in _clause_candidates(view, context):
-        _build(found, view, scope, judge, context, out)
-    out.targets = _deduplicate(view, out.targets + _table_targets(view, scope))
-    out.results = _drop_headline_restatements(view, _deduplicate_results(out.results))
+    # --- column tables (issue 11, pipeline/extract/column_tables.py): tables with a header row
+    # are read there; the clause candidates and the old table pass give up what falls inside them.
+    tables = extract_column_tables(view, scope, context)
+    for found in _clause_candidates(view, context, tables.task_rows):
+        if not tables.covers(found.clause_start):
+            _build(found, view, scope, judge, context, out)
+    old_tables = [t for t in _table_targets(view, scope) if not tables.covers(t.start)]
+    out.targets = _deduplicate(view, out.targets + old_tables + tables.targets)
+    binding = {(t.indicator, t.value, t.unit): t.binding for t in tables.targets if t.binding is not None}
+    for target in out.targets:
+        if target.binding is None:  # the same target stated in the text and in the table
+            target.binding = binding.get((target.indicator, target.value, target.unit))
+    out.results = _drop_headline_restatements(view, _deduplicate_results(out.results + tables.results))
+    # --- end column tables
     return out
 
 
