@@ -73,12 +73,12 @@ def _user_dictionary_entries() -> list[tuple[str, int | None, str | None]]:
 
 
 @cache
-def load_user_dictionary() -> None:
-    """Load jieba's dictionary and the domain user dictionary, once per process.
+def load_jieba() -> None:
+    """Load Python jieba's dictionary and the domain user dictionary, once per process.
 
-    Python jieba is always loaded (it is the fallback, and the cache makes it cheap); its cache
-    file lives in the user's cache directory and the user dictionary is read through a file we
-    close (``jieba.load_userdict`` given a path leaves it open).
+    Its cache file lives in the user's cache directory, and the user dictionary is read
+    through a file we close (``jieba.load_userdict`` given a path leaves it open). Only the
+    ``jieba`` backend needs it: with rjieba it is never loaded (it holds ~60 MB).
     """
     jieba.setLogLevel(logging.WARNING)
     directory = _cache_directory()
@@ -87,6 +87,15 @@ def load_user_dictionary() -> None:
     jieba.initialize()
     with resource_path("userdict.txt").open("rb") as handle:
         jieba.load_userdict(handle)
+
+
+def load_user_dictionary() -> None:
+    """Make the process's segmenter ready with the domain user dictionary (the default
+    segmenter when none was chosen yet)."""
+    if not _active_segmenter:
+        use_segmenter()
+    elif _active_segmenter[0] == "jieba":
+        load_jieba()
 
 
 @cache
@@ -107,13 +116,14 @@ def use_segmenter(name: str = "auto") -> str:
     the backend in use. Unknown names raise ``ValueError``."""
     if name not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {name!r}; valid: {', '.join(SEGMENTERS)}")
-    load_user_dictionary()
     backend = "jieba"
     if name in ("auto", "rjieba"):
         if _rjieba_instance() is not None:
             backend = "rjieba"
         elif name == "rjieba":
             logging.getLogger(__name__).warning("rjieba is not installed; segmenting with jieba")
+    if backend == "jieba":
+        load_jieba()
     _active_segmenter[:] = [backend]
     return backend
 
