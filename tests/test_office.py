@@ -203,17 +203,19 @@ _COMPARED = ("targets", "results", "qualitative", "deadlines")
 
 
 def _items(record: dict[str, Any], end: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    """What a record says, without offsets (they index different texts), up to ``end``."""
+    """What a record says, up to ``end``: without offsets (they index different texts), and
+    evidence without whitespace (pdftotext spaces out digits: ``增长 5.2%``)."""
+
+    def shown(key: str, value: Any) -> str:
+        if key in ("evidence", "text") and isinstance(value, str):
+            return re.sub(r"\s", "", value)
+        return json.dumps(value, ensure_ascii=False)
+
     items: dict[str, list[tuple[Any, ...]]] = {}
     for name in _COMPARED:
         kept = [i for i in record.get(name) or [] if end is None or i["start"] < end]
         items[name] = sorted(
-            tuple(
-                sorted(
-                    (k, json.dumps(v, ensure_ascii=False)) for k, v in i.items() if k not in ("start", "end")
-                )
-            )
-            for i in kept
+            tuple(sorted((k, shown(k, v)) for k, v in i.items() if k not in ("start", "end"))) for i in kept
         )
     return items
 
