@@ -100,6 +100,18 @@ def test_pdf_text_and_table_rows_in_reading_order(tmp_path: Path, nlp: Any) -> N
     }
 
 
+def test_pdf_and_docx_in_a_two_worker_run_count_their_characters(tmp_path: Path) -> None:
+    from pipeline.batch import process_documents
+
+    _pdf(tmp_path / "plan.pdf")
+    _docx(tmp_path / "plan.docx", ["到2025年，制造业质量竞争力指数达到92。"])
+    outcomes = list(process_documents(read_documents([str(tmp_path)]), workers=2))
+    assert [(o.doc, o.error) for o in outcomes] == [("plan.docx", None), ("plan.pdf", None)]
+    assert outcomes[0].targets == 1 and outcomes[1].targets >= 3  # parsed in the workers
+    assert outcomes[0].characters == len("到2025年，制造业质量竞争力指数达到92。")
+    assert outcomes[1].characters > 100
+
+
 def test_scanned_pdf_encrypted_pdf_and_damaged_pdf_are_clear_error_records(tmp_path: Path) -> None:
     _pdf(tmp_path / "scan.pdf", text=False, table=False)
     _pdf(tmp_path / "locked.pdf", encrypt="secret")
