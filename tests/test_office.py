@@ -128,6 +128,19 @@ def test_scanned_pdf_encrypted_pdf_and_damaged_pdf_are_clear_error_records(tmp_p
     assert "OCR" in records["scan.pdf"]["message"] and "password" in records["locked.pdf"]["message"]
 
 
+def test_pdf_whose_fonts_have_no_unicode_map_is_no_text_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import read_office
+
+    path = _pdf(tmp_path / "plan.pdf", table=False)
+    # pdfminer's rendering of glyphs it cannot map: what such a PDF gives page by page
+    monkeypatch.setattr(read_office, "_page_text", lambda page: "(cid:3901)(cid:1022)(cid:77) 2025 (cid:9)")
+    with pytest.raises(read_office.OfficeError) as raised:
+        read_office.pdf_text(path)
+    assert raised.value.code == "no_text_layer" and "(cid:N)" in raised.value.message
+
+
 def test_docx_paragraphs_and_tables_in_document_order(tmp_path: Path, nlp: Any) -> None:
     path = _docx(
         tmp_path / "plan.docx",
