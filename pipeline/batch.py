@@ -117,13 +117,13 @@ def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) ->
     from pipeline.run import process_raw
     from pipeline.write import record_json
 
-    characters = len(raw.text) if raw.text else 0
     try:
         with vocabulary_scope(nlp), time_limit(timeout):
             record = process_raw(nlp, raw)
     except DocumentTimeout:
         message = f"extraction took longer than --timeout {timeout:g} s; the document was skipped"
         record = ErrorRecord(doc=raw.doc, source=raw.source, error="timeout", message=message)
+    characters = len(raw.text) if raw.text else 0  # counted after: a PDF's text is read in process_raw
     if isinstance(record, ErrorRecord):
         return Outcome(
             record_json(record), record.doc, record.source, record.error, record.message, 0, characters

@@ -304,13 +304,17 @@ class _Stop:
             self.signal = signum
             raise KeyboardInterrupt
 
-        self.previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            self.previous: Any = signal.signal(signal.SIGTERM, terminate)
+        except ValueError:  # not the main thread (an embedding application's): its signals
+            self.previous = None
         return self
 
     def __exit__(self, *exc: object) -> None:
         import signal
 
-        signal.signal(signal.SIGTERM, self.previous)
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
 
     @property
     def exit_code(self) -> int:

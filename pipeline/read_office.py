@@ -13,6 +13,7 @@ processes), not in the reader that feeds them: see :func:`pipeline.read.material
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,12 @@ from typing import Any
 # An OLE compound file (legacy .doc, or an encrypted .docx, which Office stores in one).
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+# pdfminer writes a glyph of a font without a Unicode map as "(cid:N)": a PDF mostly made of
+# those has no readable text layer.
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_MAX_UNMAPPED_SHARE = 0.5
 
 
 class OfficeError(Exception):
@@ -99,6 +106,12 @@ def pdf_text(path: Path | str) -> str:
             "no_text_layer",
             f"the PDF has no text layer ({count} page{'s' if count != 1 else ''} of images, a scan?): "
             "run OCR on it first",
+        )
+    unmapped = sum(len(m) for m in _CID_RE.findall(text))
+    if unmapped > len("".join(text.split())) * _MAX_UNMAPPED_SHARE:
+        raise OfficeError(
+            "no_text_layer",
+            "the PDF's fonts carry no Unicode map: its text reads as (cid:N) codes; run OCR on it first",
         )
     return text
 

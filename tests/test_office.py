@@ -100,6 +100,18 @@ def test_pdf_text_and_table_rows_in_reading_order(tmp_path: Path, nlp: Any) -> N
     }
 
 
+def test_pdf_and_docx_in_a_two_worker_run_count_their_characters(tmp_path: Path) -> None:
+    from pipeline.batch import process_documents
+
+    _pdf(tmp_path / "plan.pdf")
+    _docx(tmp_path / "plan.docx", ["到2025年，制造业质量竞争力指数达到92。"])
+    outcomes = list(process_documents(read_documents([str(tmp_path)]), workers=2))
+    assert [(o.doc, o.error) for o in outcomes] == [("plan.docx", None), ("plan.pdf", None)]
+    assert outcomes[0].targets == 1 and outcomes[1].targets >= 3  # parsed in the workers
+    assert outcomes[0].characters == len("到2025年，制造业质量竞争力指数达到92。")
+    assert outcomes[1].characters > 100
+
+
 def test_scanned_pdf_encrypted_pdf_and_damaged_pdf_are_clear_error_records(tmp_path: Path) -> None:
     _pdf(tmp_path / "scan.pdf", text=False, table=False)
     _pdf(tmp_path / "locked.pdf", encrypt="secret")
@@ -114,6 +126,19 @@ def test_scanned_pdf_encrypted_pdf_and_damaged_pdf_are_clear_error_records(tmp_p
         "scan.pdf": "no_text_layer",
     }
     assert "OCR" in records["scan.pdf"]["message"] and "password" in records["locked.pdf"]["message"]
+
+
+def test_pdf_whose_fonts_have_no_unicode_map_is_no_text_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import read_office
+
+    path = _pdf(tmp_path / "plan.pdf", table=False)
+    # pdfminer's rendering of glyphs it cannot map: what such a PDF gives page by page
+    monkeypatch.setattr(read_office, "_page_text", lambda page: "(cid:3901)(cid:1022)(cid:77) 2025 (cid:9)")
+    with pytest.raises(read_office.OfficeError) as raised:
+        read_office.pdf_text(path)
+    assert raised.value.code == "no_text_layer" and "(cid:N)" in raised.value.message
 
 
 def test_docx_paragraphs_and_tables_in_document_order(tmp_path: Path, nlp: Any) -> None:
@@ -203,20 +228,19 @@ _COMPARED = ("targets", "results", "qualitative", "deadlines")
 
 
 def _items(record: dict[str, Any], end: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    """What a record says, without offsets and evidence (they quote different texts: the raw text
-    keeps pdftotext's spaces inside numbers), up to ``end``."""
+    """What a record says, up to ``end``: without offsets (they index different texts), and
+    evidence without whitespace (pdftotext spaces out digits: ``增长 5.2%``)."""
+
+    def shown(key: str, value: Any) -> str:
+        if key in ("evidence", "text") and isinstance(value, str):
+            return re.sub(r"\s", "", value)
+        return json.dumps(value, ensure_ascii=False)
+
     items: dict[str, list[tuple[Any, ...]]] = {}
     for name in _COMPARED:
         kept = [i for i in record.get(name) or [] if end is None or i["start"] < end]
         items[name] = sorted(
-            tuple(
-                sorted(
-                    (k, json.dumps(v, ensure_ascii=False))
-                    for k, v in i.items()
-                    if k not in ("start", "end", "evidence")
-                )
-            )
-            for i in kept
+            tuple(sorted((k, shown(k, v)) for k, v in i.items() if k not in ("start", "end"))) for i in kept
         )
     return items
 
