@@ -113,7 +113,8 @@ def _line_bounds(norm: str, offset: int) -> tuple[int, int]:
 
 def _governed(view: TextView, opener: int, previous_end: int) -> tuple[int, int] | None:
     """What a list starting at ``opener`` is responsible for: the text before it in its line (after
-    the previous list), or, for a list on a line of its own, the nearest line above that is no list."""
+    the previous list), or, for a list on a line of its own, the nearest line above that is no list
+    (with the lines of its item above it, when the item's opening line is near)."""
     norm = view.norm
     line_start, _ = _line_bounds(norm, opener)
     if norm[line_start:opener].strip():
@@ -130,9 +131,30 @@ def _governed(view: TextView, opener: int, previous_end: int) -> tuple[int, int]
             labelled.match(norm, first) or (opening.match(norm, first) and labelled.match(norm, first + 1))
         )
         if segment.strip() and not is_list:
-            return start, position
+            return _item_start(norm, start), position
         position = start - 1
     return None
+
+
+_ITEM_LINES = 4  # how far above its last line an item's opening line is looked for
+
+
+def _item_start(norm: str, start: int) -> int:
+    """Where the item holding the line at ``start`` opens: a line marked 1. / (一) / 一、 at most a
+    few lines above it, with no blank line or list between; else the line itself."""
+    patterns = _patterns()
+    position = start
+    for _ in range(_ITEM_LINES):
+        if patterns["ITEM_START_RE"].match(norm, position):
+            return position
+        if position == 0:
+            break
+        above = norm.rfind("\n", 0, position - 1) + 1
+        line = norm[above : position - 1]
+        if not line.strip() or patterns["LABELLED_RE"].search(line):
+            break
+        position = above
+    return start
 
 
 def body_lists(view: TextView, document_year: int | None = None) -> list[BodyList]:
