@@ -1,44 +1,59 @@
-# make demo / make test do all set-up on a fresh machine.
+# make demo / make test do all set-up on a fresh machine. `make demo` installs the runtime only;
+# the test and notebook tools (pytest, hypothesis, ruff, nbclient, ipykernel) come with `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 SHARED ?= ../shared
 
-.PHONY: demo test lint bench schema evaluate install clean
+.PHONY: demo test lint bench schema evaluate install clean size model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP)
+
+install: $(DEV_STAMP)
 
 demo: $(STAMP)
 	@mkdir -p build
 	$(BIN)/zhpolicy extract corpora/samples -o build/demo.jsonl --force || [ $$? -eq 1 ]
 	$(BIN)/zhpolicy summary build/demo.jsonl
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check pipeline schemas tests benchmarks
 	$(BIN)/ruff format --check -q pipeline schemas tests benchmarks
 	$(BIN)/python -m pytest -q
 
 evaluate: $(STAMP)
 	$(BIN)/zhpolicy evaluate --gold $(SHARED)/gold/dev.jsonl --corpus $(SHARED)/corpus/dev
+	$(BIN)/zhpolicy evaluate --gold $(SHARED)/gold/dev2.jsonl --corpus $(SHARED)/corpus/dev2
 
 # Throughput and peak memory over ../shared/corpus/full repeated to 10 MB (skips without it).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
 
+# Train the package's models from ../shared (weak labels + dev/dev2 gold); writes their artifacts.
+model: $(STAMP)
+	$(BIN)/python -m pipeline.train.judge --shared $(SHARED)
+
 schema: $(STAMP)
 	$(BIN)/zhpolicy schema
 
-lint: $(STAMP)
-	$(BIN)/ruff check pipeline schemas tests
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check pipeline schemas tests benchmarks
+
+# Disk used by the environment (README, "Set-up").
+size:
+	@du -sh $(VENV)
 
 clean:
 	rm -rf build .pytest_cache

@@ -111,7 +111,7 @@ def stage_times(texts: list[str]) -> dict[str, float]:
     from pipeline.write import record_json
 
     nlp = pipeline.load()
-    times: dict[str, float] = {"clean": 0.0, "tokenizer (view + scan + jieba + Doc)": 0.0}
+    times: dict[str, float] = {"clean": 0.0, "tokenizer (view + scan + segmenter + Doc)": 0.0}
     times.update({name: 0.0 for name in nlp.pipe_names})
     times["validate + JSON"] = 0.0
     for text in texts:
@@ -121,7 +121,7 @@ def stage_times(texts: list[str]) -> dict[str, float]:
         with vocabulary_scope(nlp):
             started = time.perf_counter()
             doc = nlp.make_doc(body)
-            times["tokenizer (view + scan + jieba + Doc)"] += time.perf_counter() - started
+            times["tokenizer (view + scan + segmenter + Doc)"] += time.perf_counter() - started
             for name, component in nlp.pipeline:
                 started = time.perf_counter()
                 doc = component(doc)
@@ -130,6 +130,20 @@ def stage_times(texts: list[str]) -> dict[str, float]:
             record_json(build_document(doc, "bench"))
             times["validate + JSON"] += time.perf_counter() - started
     return times
+
+
+def segmented_fraction(texts: list[str]) -> float:
+    """Share of the characters that go through the word segmenter (candidate sentences)."""
+    from pipeline.clean import clean_text
+    from pipeline.segment import candidate_regions
+    from pipeline.textview import TextView
+
+    segmented = total = 0
+    for text in texts:
+        view = TextView.from_text(clean_text(text))
+        segmented += sum(end - start for start, end in candidate_regions(view.norm, view.sentences))
+        total += len(view.text)
+    return segmented / total if total else 0.0
 
 
 def main() -> None:
@@ -163,6 +177,15 @@ def main() -> None:
 
         load_user_dictionary()
         jieba_rate = _rate("(a) jieba.lcut", characters, _timed(lambda: [jieba.lcut(t) for t in texts]))
+        from pipeline.segment import _rjieba_instance
+
+        fast = _rjieba_instance()
+        if fast is not None:
+            _rate(
+                "(a') rjieba cut (same user dictionary)",
+                characters,
+                _timed(lambda: [fast.cut(t) for t in texts]),
+            )
         blank = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         _rate(
             '(b) spacy.blank("zh"), jieba segmenter',
@@ -187,6 +210,8 @@ def main() -> None:
 
         print("time per stage (1 worker, 1 MB):")
         small_texts = [p.read_text(encoding="utf-8") for p in small]
+        fraction = segmented_fraction(small_texts)
+        print(f"  segmenter: {nlp.tokenizer.segmenter}; segmented fraction {fraction:.1%}")
         times = stage_times(small_texts)
         total = sum(times.values())
         for stage, seconds in sorted(times.items(), key=lambda item: -item[1]):

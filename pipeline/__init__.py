@@ -30,7 +30,12 @@ __all__ = ["Document", "PipelineConfig", "__version__", "extract", "load", "proc
 
 
 def load(
-    config: PipelineConfig | None = None, *, model: str | None = None, segment: str | None = None
+    config: PipelineConfig | None = None,
+    *,
+    model: str | None = None,
+    segment: str | None = None,
+    judge: str | None = None,
+    segmenter: str | None = None,
 ) -> Language:
     """The configured spaCy ``Language``: ``spacy.blank("zh")`` with the zhpolicy tokenizer and
     components, or an installed spaCy pipeline (``model``: a package name or a path) whose own
@@ -40,7 +45,8 @@ def load(
     :class:`pipeline.resources.ResourceError` (a ``ValueError``) naming the file and the entry."""
     validate_resources()  # a broken lexicon or pattern file stops here, naming the file and entry
     config = config or PipelineConfig()
-    updates = {k: v for k, v in {"model": model, "segment": segment}.items() if v is not None}
+    options = {"model": model, "segment": segment, "segmenter": segmenter, "judge": judge}
+    updates = {k: v for k, v in options.items() if v is not None}
     config = PipelineConfig.model_validate({**config.model_dump(), **updates})
     if config.model:
         try:
@@ -52,11 +58,20 @@ def load(
 
         nlp = spacy.blank(
             "zh",
-            config={"nlp": {"tokenizer": {"@tokenizers": "zhpolicy.Tokenizer.v1", "mode": config.segment}}},
+            config={
+                "nlp": {
+                    "tokenizer": {
+                        "@tokenizers": "zhpolicy.Tokenizer.v1",
+                        "mode": config.segment,
+                        "segmenter": config.segmenter,
+                    }
+                }
+            },
         )
+    settings = {"zhpolicy_targets": {"judge": config.judge}}
     for name in config.components:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            nlp.add_pipe(name, config=settings.get(name, {}))
     return nlp
 
 

@@ -5,14 +5,18 @@ pool of worker processes, each of which loads the pipeline once (pool initialize
 ``2 × workers`` chunks are in flight, so memory stays flat however large the corpus; results come
 back in input order. A worker that dies (a crash in native code, the out-of-memory killer) does
 not lose documents: the chunks it held are retried one document at a time, and a document that
-kills a worker again becomes a ``worker_crashed`` error record. A document that runs longer than
+kills a worker twice more when it is alone in the pool (so not an unlucky bystander of an
+out-of-memory kill) becomes a ``worker_crashed`` error record. Workers end with the run: they die
+with their parent process, however it ends. A document that runs longer than
 the time limit is interrupted where it runs and becomes a ``timeout`` error record.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -129,10 +133,17 @@ def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) ->
     )
 
 
+# Times a document is tried alone in a fresh pool before it is blamed for a worker's death.
+ALONE_ATTEMPTS = 2
+
+
 def crashed_outcome(raw: RawDocument) -> Outcome:
     from pipeline.write import record_json
 
-    message = "the worker process died while extracting this document (twice); it was skipped"
+    message = (
+        f"the worker process died while extracting this document ({ALONE_ATTEMPTS} times alone in "
+        "the pool); it was skipped (--resume tries it again)"
+    )
     record = ErrorRecord(doc=raw.doc, source=raw.source, error="worker_crashed", message=message)
     return Outcome(record_json(record), raw.doc, raw.source, record.error, message, 0, 0)
 
@@ -141,11 +152,56 @@ _worker_nlp: Language | None = None
 _worker_timeout: float | None = None
 
 
-def _init_worker(model: str | None, segment: str, timeout: float | None) -> None:
-    """Pool initializer: load the pipeline once per worker; Ctrl-C is the parent's to handle."""
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        pass  # no /proc here: ask the kernel whether the process exists
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started the run ends, even by SIGKILL: a watching
+    thread checks every second that ``parent`` still runs. (The fork server, the worker's own
+    parent, outlives the run while any worker does, so the kernel's parent-death signal,
+    PR_SET_PDEATHSIG, set too, covers only workers started without it.)"""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="zhpolicy-parent-watch", daemon=True).start()
+
+
+def _init_worker(model: str | None, segment: str, timeout: float | None, parent: int | None = None) -> None:
+    """Pool initializer: load the pipeline once per worker; Ctrl-C and SIGTERM are the parent's to
+    handle (it stops the workers)."""
     global _worker_nlp, _worker_timeout
     _worker_timeout = timeout
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent is not None:
+        _die_with(parent)
     import pipeline
     from pipeline.segment import load_user_dictionary
 
@@ -191,7 +247,7 @@ class _Pool:
             max_workers=self.workers,
             mp_context=_start_method(),
             initializer=_init_worker,
-            initargs=(self.model, self.segment, self.timeout),
+            initargs=(self.model, self.segment, self.timeout, os.getpid()),
         )
 
     def submit(self, chunk: list[RawDocument]) -> Future[list[Outcome]]:
@@ -202,6 +258,11 @@ class _Pool:
         self.executor = self._new()
 
     def close(self, cancel: bool = False) -> None:
+        if cancel:
+            # Interrupted: the workers' documents are not waited for (their lines would not be
+            # written anyway); stop them now rather than at the end of their chunks.
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.terminate()
         self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
@@ -241,12 +302,14 @@ def _pooled(
 
 def _one_at_a_time(pool: _Pool, documents: list[RawDocument]) -> Iterator[Outcome]:
     for raw in documents:
-        try:
-            [outcome] = pool.submit([raw]).result()
-        except BrokenProcessPool:
-            pool.restart()
-            outcome = crashed_outcome(raw)
-        yield outcome
+        outcome = None
+        for _ in range(ALONE_ATTEMPTS):
+            try:
+                [outcome] = pool.submit([raw]).result()
+                break
+            except BrokenProcessPool:
+                pool.restart()
+        yield outcome if outcome is not None else crashed_outcome(raw)
 
 
 def process_documents(

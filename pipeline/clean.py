@@ -18,6 +18,9 @@ _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\
 _TERMINAL_PUNCT = "。！？!?…”」』)）"
 _EXCESS_BLANK_RE = re.compile(r"\n{3,}")
 _PAGE_TAG_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+# A navigation entry is a short line without a sentence in it (首页, 政务公开, 办事服务).
+_NAV_MAX_CHARS = 8
+_SENTENCE_MARK_RE = re.compile("[。！？；，,;!?]")
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,7 @@ class FurniturePatterns:
     drop_line: tuple[re.Pattern[str], ...]
     tail_start: tuple[re.Pattern[str], ...]
     teaser_line: tuple[re.Pattern[str], ...]
-    markup_line_end: tuple[re.Pattern[str], ...]
-    markup_tag: tuple[re.Pattern[str], ...]
-    ruby_annotation: tuple[re.Pattern[str], ...]
+    footer_line: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -66,23 +67,10 @@ def _story_end(lines: list[str], first_teaser: int) -> int:
     return first_teaser
 
 
-def _without_markup(text: str, patterns: FurniturePatterns) -> str:
-    """Forum markup (``[align=center]…[/align]``) and pinyin annotations (``國(guó)``) removed."""
-    if "[" in text and "[/" in text:
-        for pattern in patterns.markup_line_end:
-            text = pattern.sub("\n", text)
-        for pattern in patterns.markup_tag:
-            text = pattern.sub("", text)
-    if "(" in text or "（" in text:
-        for pattern in patterns.ruby_annotation:
-            text = pattern.sub("", text)
-    return text
-
-
 def clean_text(text: str) -> str:
     """Return the document's main text without furniture, related-article tail or junk."""
     patterns = furniture_patterns()
-    lines = _without_markup(normalise_characters(text), patterns).split("\n")
+    lines = normalise_characters(text).split("\n")
     end = len(lines)
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -96,6 +84,19 @@ def clean_text(text: str) -> str:
     return _EXCESS_BLANK_RE.sub("\n\n", "\n".join(kept)).strip()
 
 
+def has_main_text(text: str) -> bool:
+    """False when every line of a cleaned page is navigation (short entries without a sentence)
+    or footer (copyright, licence numbers, address): such a page has no main text."""
+    footer = furniture_patterns().footer_line
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or _matches(footer, stripped):
+            continue
+        if len(stripped) > _NAV_MAX_CHARS or _SENTENCE_MARK_RE.search(stripped):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class HtmlContent:
     text: str | None
@@ -103,14 +104,25 @@ class HtmlContent:
     published: str | None
 
 
-def _trafilatura(html: str) -> HtmlContent:
+def _deep_tree(html: str) -> object:
+    """The page parsed without libxml2's nesting limit (256 levels): the default parser drops
+    everything deeper, and pages built of nested tables and divs reach that."""
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (ValueError, lxml.etree.ParserError):
+        return html
+
+
+def _trafilatura(html: str | object) -> HtmlContent:
     import trafilatura  # imported here: it costs ~0.5 s and only HTML input needs it
 
     try:
+        metadata = trafilatura.extract_metadata(html)
         text = trafilatura.extract(
             html, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
         )
-        metadata = trafilatura.extract_metadata(html)
     except Exception:
         return HtmlContent(None, None, None)
     title = metadata.title if metadata else None
@@ -128,4 +140,6 @@ def html_main_text(html: str) -> HtmlContent:
     content = _trafilatura(html)
     if content.text is None and not _PAGE_TAG_RE.search(html):
         content = _trafilatura(f"<html><body><div>{html}</div></body></html>")
+    if content.text is None and html.count("<") > 256:
+        content = _trafilatura(_deep_tree(html))
     return content

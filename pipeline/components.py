@@ -8,10 +8,15 @@ fields, the deadlines).
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import weakref
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -19,11 +24,12 @@ from pipeline.extract.agencies import extract_agencies
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope, extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
+from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
 from pipeline.extract.sectors import count_sectors, sector_of
-from pipeline.extract.targets import extract_targets
+from pipeline.extract.targets import extract_quantities
 from pipeline.lexicon import Lexicon, default_lexicon, load_lexicon
 from pipeline.segment import text_view
 from pipeline.textview import TextView
@@ -37,12 +43,115 @@ ITEM_EXTENSIONS = (
     "zp_policies",
     "zp_agencies",
 )
-for _name in ITEM_EXTENSIONS:
+# Items that page furniture (portal metadata lines, view counters) never yields.
+FURNITURE_BLIND = frozenset({"zp_targets", "zp_results", "zp_qualitative"})
+
+# --- extension values that survive spaCy serialisation -------------------------------------------
+#
+# ``Doc.to_bytes``, ``DocBin(store_user_data=True)`` and ``nlp.pipe(n_process=2)`` serialise
+# ``doc.user_data`` with msgpack, which takes only plain values. Each zhpolicy extension stores
+# a plain encoding there (pydantic items as their JSON dump, the document context as a dict) and
+# keeps the live objects beside the doc (a weak-keyed cache), so reading an extension returns the
+# very objects that were set, and a doc read back from bytes rebuilds them from the encoding.
+# The time scope holds the text view and is not stored at all: ``time_scope`` rebuilds it.
+
+_LIVE: weakref.WeakKeyDictionary[Doc, dict[str, tuple[Any, Any]]] = weakref.WeakKeyDictionary()
+_OWN_MODULES = ("schemas", "pipeline")
+
+
+def _user_data_key(name: str) -> tuple[str, str, None, None]:
+    return ("._.", name, None, None)
+
+
+def _class_path(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _own_class(path: str) -> type:
+    module, _, qualname = path.partition(":")
+    if module.split(".")[0] not in _OWN_MODULES:
+        raise ValueError(f"refusing to rebuild {path!r} from doc.user_data: not a zhpolicy class")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def encode_value(value: Any) -> Any:
+    """A msgpack-safe encoding of an extension value."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, BaseModel):
+        return {"__model__": _class_path(type(value)), "data": value.model_dump(mode="json")}
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"__dataclass__": _class_path(type(value)), "data": data}
+    if isinstance(value, list | tuple):
+        return [encode_value(v) for v in value]
+    if isinstance(value, dict):
+        return {"__dict__": [[encode_value(k), encode_value(v)] for k, v in value.items()]}
+    raise TypeError(f"cannot store a {type(value).__name__} on a Doc extension")
+
+
+def decode_value(value: Any) -> Any:
+    """The inverse of :func:`encode_value`."""
+    if isinstance(value, list | tuple):
+        return [decode_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__model__" in value:
+        return _own_class(value["__model__"]).model_validate(value["data"])
+    if "__date__" in value:
+        return date.fromisoformat(value["__date__"])
+    if "__dataclass__" in value:
+        return _own_class(value["__dataclass__"])(**{k: decode_value(v) for k, v in value["data"].items()})
+    if "__dict__" in value:
+        return {decode_value(k): decode_value(v) for k, v in value["__dict__"]}
+    return value
+
+
+def _stored_extension(name: str) -> None:
+    key = _user_data_key(name)
+
+    def get(doc: Doc) -> Any:
+        encoded = doc.user_data.get(key)
+        live = _LIVE.get(doc, {}).get(name)
+        if live is not None and live[1] is encoded:
+            return live[0]
+        value = decode_value(encoded)
+        _LIVE.setdefault(doc, {})[name] = (value, encoded)
+        return value
+
+    def set_(doc: Doc, value: Any) -> None:
+        encoded = encode_value(value)
+        doc.user_data[key] = encoded
+        _LIVE.setdefault(doc, {})[name] = (value, encoded)
+
+    Doc.set_extension(name, getter=get, setter=set_)
+
+
+def _live_extension(name: str) -> None:
+    """An extension whose value lives beside the doc only (never serialised)."""
+
+    def get(doc: Doc) -> Any:
+        live = _LIVE.get(doc, {}).get(name)
+        return None if live is None else live[0]
+
+    def set_(doc: Doc, value: Any) -> None:
+        _LIVE.setdefault(doc, {})[name] = (value, None)
+
+    Doc.set_extension(name, getter=get, setter=set_)
+
+
+for _name in (*ITEM_EXTENSIONS, "zp_context", "zp_sectors"):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-for _name in ("zp_context", "zp_sectors", "zp_time_scope"):
+        _stored_extension(_name)
+# the time scope holds the text view, the judged candidates their cue sets: neither is serialised
+for _name in ("zp_time_scope", "zp_judged"):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+        _live_extension(_name)
 
 COMPONENT_ORDER = (
     "zhpolicy_document",
@@ -56,6 +165,16 @@ COMPONENT_ORDER = (
 )
 
 
+def load_judge(mode: str) -> Judge:
+    """The commitment/result judge: ``rules``, or the shipped model alone (``model``) or behind
+    the certain rules (``both``)."""
+    if mode == "rules":
+        return Judge(mode="rules")
+    from pipeline.models.judge import load_judge_model
+
+    return Judge(load_judge_model(), mode=mode)  # type: ignore[arg-type]
+
+
 def document_context(doc: Doc) -> DocumentContext:
     context = doc._.zp_context
     if context is None:
@@ -65,6 +184,12 @@ def document_context(doc: Doc) -> DocumentContext:
 
 
 def _store(doc: Doc, extension: str, items: Sequence[Any], label: str) -> None:
+    """Store items found on the text view: items on furniture lines dropped (targets, results,
+    qualitative), offsets mapped back to the document (``TextView.to_original``)."""
+    view = text_view(doc)
+    if extension in FURNITURE_BLIND and view.furniture:
+        items = [item for item in items if not view.in_furniture(item.start, item.end)]
+    items = [view.to_original(item) for item in items]
     doc._.set(extension, list(items))
     spans: list[Span] = []
     for item in items:
@@ -163,14 +288,29 @@ def make_deadlines(nlp: Language, name: str) -> DeadlineComponent:
     return DeadlineComponent(name)
 
 
-@Language.factory("zhpolicy_targets", assigns=["doc._.zp_targets"])
-def make_targets(nlp: Language, name: str) -> ItemComponent:
-    return ItemComponent(
-        name,
-        "zp_targets",
-        "TARGET",
-        lambda doc, view: extract_targets(view, time_scope(doc), document_context(doc)),
-    )
+class TargetsComponent:
+    """Judges every quantified statement: commitments to ``doc._.zp_targets``, reported values
+    to ``doc._.zp_results``, every verdict to ``doc._.zp_judged`` (for ``evaluate --misses``)."""
+
+    def __init__(self, name: str, judge: Judge) -> None:
+        self.name = name
+        self.judge = judge
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = extract_quantities(text_view(doc), time_scope(doc), document_context(doc), self.judge)
+        _store(doc, "zp_targets", found.targets, "TARGET")
+        _store(doc, "zp_results", found.results, "RESULT")
+        doc._.zp_judged = found.judged
+        return doc
+
+
+@Language.factory(
+    "zhpolicy_targets",
+    assigns=["doc._.zp_targets", "doc._.zp_results"],
+    default_config={"judge": "rules"},
+)
+def make_targets(nlp: Language, name: str, judge: str) -> TargetsComponent:
+    return TargetsComponent(name, load_judge(judge))
 
 
 @Language.factory("zhpolicy_qualitative", assigns=["doc._.zp_qualitative"])

@@ -54,13 +54,15 @@ def deadline_year(value: Any) -> int | None:
     return int(value) if value is not None else None
 
 
-def targets_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+def targets_match(pred: Mapping[str, Any], gold: Mapping[str, Any], time_field: str = "deadline") -> bool:
+    """Same value, unit, time (``deadline`` for targets, ``period`` for results) and a compatible
+    indicator."""
     return (
         pred.get("value") is not None
         and gold.get("value") is not None
         and abs(float(pred["value"]) - float(gold["value"])) <= 1e-6
         and normalise_unit(pred.get("unit")) == normalise_unit(gold.get("unit"))
-        and deadline_year(pred.get("deadline")) == deadline_year(gold.get("deadline"))
+        and deadline_year(pred.get(time_field)) == deadline_year(gold.get(time_field))
         and indicators_compatible(str(pred.get("indicator", "")), str(gold.get("indicator", "")))
     )
 
@@ -113,6 +115,10 @@ class DocumentScore:
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     missed_targets: list[dict[str, Any]] = field(default_factory=list)
     extra_targets: list[dict[str, Any]] = field(default_factory=list)
+    results: Counts | None = None  # None: the gold line has no ``results`` (not annotated)
+    result_pairs: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    missed_results: list[dict[str, Any]] = field(default_factory=list)
+    extra_results: list[dict[str, Any]] = field(default_factory=list)
     qualitative: Counts = field(default_factory=Counts)
     missed_qualitative: list[dict[str, Any]] = field(default_factory=list)
     extra_qualitative: list[dict[str, Any]] = field(default_factory=list)
@@ -122,7 +128,9 @@ class DocumentScore:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
-def _greedy_pairs(preds: list[dict[str, Any]], golds: list[dict[str, Any]]) -> list[tuple[int, int]]:
+def _greedy_pairs(
+    preds: list[dict[str, Any]], golds: list[dict[str, Any]], time_field: str = "deadline"
+) -> list[tuple[int, int]]:
     candidates = [
         (
             char_f1(normalise_name(str(p.get("indicator", ""))), normalise_name(str(g.get("indicator", "")))),
@@ -131,7 +139,7 @@ def _greedy_pairs(preds: list[dict[str, Any]], golds: list[dict[str, Any]]) -> l
         )
         for i, p in enumerate(preds)
         for j, g in enumerate(golds)
-        if targets_match(p, g)
+        if targets_match(p, g, time_field)
     ]
     used_p: set[int] = set()
     used_g: set[int] = set()
@@ -144,19 +152,47 @@ def _greedy_pairs(preds: list[dict[str, Any]], golds: list[dict[str, Any]]) -> l
     return pairs
 
 
-def score_targets(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
+@dataclass
+class QuantityScore:
+    counts: Counts
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]]
+    missed: list[dict[str, Any]]
+    extra: list[dict[str, Any]]
+
+
+def score_quantities(
+    preds: list[dict[str, Any]], golds: list[dict[str, Any]], time_field: str = "deadline"
+) -> QuantityScore:
+    """Targets (``deadline``) or results (``period``), paired one-to-one, best pairs first; a
+    prediction that matches an optional gold item is neither credited nor counted as extra."""
     required = [g for g in golds if not is_optional(g)]
     optional = [g for g in golds if is_optional(g)]
-    pairs = _greedy_pairs(preds, required)
+    pairs = _greedy_pairs(preds, required, time_field)
     paired_p = {i for i, _ in pairs}
     paired_g = {j for _, j in pairs}
     rest = [i for i in range(len(preds)) if i not in paired_p]
-    optional_pairs = _greedy_pairs([preds[i] for i in rest], optional)
+    optional_pairs = _greedy_pairs([preds[i] for i in rest], optional, time_field)
     excused = {rest[i] for i, _ in optional_pairs}
-    score.pairs = [(preds[i], required[j]) for i, j in pairs]
-    score.missed_targets = [g for j, g in enumerate(required) if j not in paired_g]
-    score.extra_targets = [p for i, p in enumerate(preds) if i not in paired_p and i not in excused]
-    score.targets = Counts(len(pairs), len(score.extra_targets), len(score.missed_targets))
+    missed = [g for j, g in enumerate(required) if j not in paired_g]
+    extra = [p for i, p in enumerate(preds) if i not in paired_p and i not in excused]
+    return QuantityScore(
+        Counts(len(pairs), len(extra), len(missed)),
+        [(preds[i], required[j]) for i, j in pairs],
+        missed,
+        extra,
+    )
+
+
+def score_targets(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
+    scored = score_quantities(preds, golds, "deadline")
+    score.targets, score.pairs = scored.counts, scored.pairs
+    score.missed_targets, score.extra_targets = scored.missed, scored.extra
+
+
+def score_results(preds: list[dict[str, Any]], golds: list[dict[str, Any]], score: DocumentScore) -> None:
+    scored = score_quantities(preds, golds, "period")
+    score.results, score.result_pairs = scored.counts, scored.pairs
+    score.missed_results, score.extra_results = scored.missed, scored.extra
 
 
 def qualitative_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
@@ -228,6 +264,8 @@ def _field_value(name: str, value: Any) -> Any:
 def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> DocumentScore:
     score = DocumentScore(doc=str(gold["doc"]))
     score_targets(list(pred.get("targets") or []), list(gold.get("targets") or []), score)
+    if "results" in gold:
+        score_results(list(pred.get("results") or []), list(gold.get("results") or []), score)
     score_qualitative(list(pred.get("qualitative") or []), list(gold.get("qualitative") or []), score)
     for name in NAME_FIELDS:
         counts, missed, extra = score_names(pred.get(name) or [], gold.get(name) or [])
@@ -243,6 +281,8 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         targets = Counts()
+        results = Counts()
+        result_pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
         qualitative = Counts()
         names = {name: Counts() for name in NAME_FIELDS}
         pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -250,6 +290,9 @@ class Report:
             targets.add(doc.targets)
             qualitative.add(doc.qualitative)
             pairs.extend(doc.pairs)
+            if doc.results is not None:
+                results.add(doc.results)
+                result_pairs.extend(doc.result_pairs)
             for name in NAME_FIELDS:
                 names[name].add(doc.names[name])
 
@@ -267,33 +310,53 @@ class Report:
         return {
             "documents": len(self.documents),
             "targets": targets.as_dict(),
-            "matched_pairs": {
-                "count": len(pairs),
-                "comparator_accuracy": accuracy(p.get("comparator") == g.get("comparator") for p, g in pairs),
-                "kind_accuracy": accuracy(
-                    (p.get("kind"), p.get("direction")) == (g.get("kind"), g.get("direction"))
-                    for p, g in pairs
-                ),
-                "sector_accuracy": accuracy(p.get("sector") == g.get("sector") for p, g in pairs),
-                "indicator_char_f1": round(
-                    sum(
-                        char_f1(normalise_name(str(p["indicator"])), normalise_name(str(g["indicator"])))
-                        for p, g in pairs
-                    )
-                    / len(pairs),
-                    4,
-                )
-                if pairs
-                else None,
-            },
+            "matched_pairs": _pair_accuracies(pairs, accuracy),
+            "results": results.as_dict(),
+            "matched_result_pairs": _pair_accuracies(result_pairs, accuracy),
             **{name: counts.as_dict() for name, counts in names.items()},
             "qualitative": qualitative.as_dict(),
             "document_fields": fields,
         }
 
 
+def _same_names(a: Any, b: Any) -> bool:
+    return {normalise_name(str(n)) for n in a or []} == {normalise_name(str(n)) for n in b or []}
+
+
+def _pair_accuracies(
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]], accuracy: Any
+) -> dict[str, float | int | None]:
+    """Accuracies over matched pairs; ``responsible``/``binding`` only where the gold has them."""
+    with_responsible = [(p, g) for p, g in pairs if g.get("responsible")]
+    with_binding = [(p, g) for p, g in pairs if g.get("binding") is not None]
+    return {
+        "count": len(pairs),
+        "comparator_accuracy": accuracy(p.get("comparator") == g.get("comparator") for p, g in pairs),
+        "kind_accuracy": accuracy(
+            (p.get("kind"), p.get("direction")) == (g.get("kind"), g.get("direction")) for p, g in pairs
+        ),
+        "sector_accuracy": accuracy(p.get("sector") == g.get("sector") for p, g in pairs),
+        "indicator_char_f1": round(
+            sum(
+                char_f1(normalise_name(str(p["indicator"])), normalise_name(str(g["indicator"])))
+                for p, g in pairs
+            )
+            / len(pairs),
+            4,
+        )
+        if pairs
+        else None,
+        "responsible_accuracy": accuracy(
+            _same_names(p.get("responsible"), g.get("responsible")) for p, g in with_responsible
+        ),
+        "binding_accuracy": accuracy(p.get("binding") == g.get("binding") for p, g in with_binding),
+    }
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    """Every non-blank line of ``path`` as JSON; lines end at ``\\n`` only (never at U+2028 or
+    U+0085 inside a string, as ``str.splitlines`` would)."""
+    with path.open(encoding="utf-8", newline="\n") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 

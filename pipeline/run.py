@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from spacy.language import Language
 
 from pipeline import process
-from pipeline.clean import clean_text, html_main_text
+from pipeline.clean import clean_text, has_main_text, html_main_text
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.document_fields import published_in_cut_footer
-from pipeline.read import RawDocument
+from pipeline.read import RawDocument, materialise
 from schemas import Document, ErrorRecord
 
 
@@ -33,6 +33,7 @@ def process_raw(nlp: Language, raw: RawDocument) -> Document | ErrorRecord:
     def error(code: str, message: str) -> ErrorRecord:
         return ErrorRecord(doc=raw.doc, source=raw.source, error=code, message=message)
 
+    raw = materialise(raw)  # a PDF or .docx is parsed here, in the process that extracts it
     if raw.error is not None:
         return error(raw.error.code, raw.error.message)
     assert raw.text is not None
@@ -48,6 +49,12 @@ def process_raw(nlp: Language, raw: RawDocument) -> Document | ErrorRecord:
     text = clean_text(body)
     if not text:
         return error("empty_document", "nothing is left after removing page furniture")
+    if raw.is_html and not has_main_text(text):
+        return error("no_main_text", "the HTML page holds only navigation, a footer or other page furniture")
+    # spaCy refuses texts over nlp.max_length (1,000,000 by default); the reader has already
+    # bounded every document by --max-chars, which is the limit that counts.
+    if len(text) >= nlp.max_length:
+        nlp.max_length = len(text) + 1
     hints.published = hints.published or published_in_cut_footer(body, text)
     try:
         return process(nlp, text, raw.doc, source=raw.source, hints=hints)

@@ -1,12 +1,19 @@
-"""Export the pydantic models as JSON Schema files for other tools."""
+"""Export the pydantic models as JSON Schema files for other tools.
+
+Every file says which draft it follows (``$schema``) and names itself (``$id``), so a validator
+resolves references and tells the files apart. They go to the project's ``schemas/json`` (next
+to the models, wherever the command is run) unless a directory is given.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+import schemas
 from schemas import (
     Agency,
     CitedPolicy,
@@ -33,14 +40,21 @@ EXPORTED: dict[str, type[BaseModel]] = {
 }
 
 
+DRAFT = "https://json-schema.org/draft/2020-12/schema"  # the draft pydantic generates
+ID_PREFIX = "urn:zhpolicy:schema:"
+SCHEMA_DIR = Path(schemas.__file__).resolve().parent / "json"
+
+
+def _text(name: str, schema: dict[str, Any]) -> str:
+    named = {"$schema": DRAFT, "$id": f"{ID_PREFIX}{name}", **schema}
+    return json.dumps(named, ensure_ascii=False, indent=2) + "\n"
+
+
 def schema_texts() -> dict[str, str]:
     texts = {
-        f"{name}.schema.json": json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
-        for name, model in EXPORTED.items()
+        f"{name}.schema.json": _text(name, model.model_json_schema()) for name, model in EXPORTED.items()
     }
-    texts["record.schema.json"] = (
-        json.dumps(TypeAdapter(Record).json_schema(), ensure_ascii=False, indent=2) + "\n"
-    )
+    texts["record.schema.json"] = _text("record", TypeAdapter(Record).json_schema())
     return texts
 
 

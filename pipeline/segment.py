@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal
 
 import jieba
+import numpy
+import platformdirs
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,16 +36,96 @@ SEGMENT_MODES: tuple[str, ...] = ("candidates", "full")
 # whitespace and of Latin letters and digits, which stay whole.
 _MULTI_CHARACTER_RE = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
 
-if not Doc.has_extension("zp_view"):
-    Doc.set_extension("zp_view", default=None)
+# The text view of each doc, kept beside the doc rather than in ``doc.user_data``: spaCy
+# serialises ``user_data`` (``Doc.to_bytes``, ``DocBin``, ``nlp.pipe(n_process=2)``) and a view
+# is rebuilt from the text in a few milliseconds. ``doc._.zp_view`` reads it (or builds it).
+_VIEWS: weakref.WeakKeyDictionary[Doc, TextView] = weakref.WeakKeyDictionary()
+
+
+# The word segmenter: ``rjieba`` (the jieba-rs binding: the same dictionary, HMM and user
+# dictionary as jieba, an order of magnitude faster) when it is installed, else ``jieba``.
+SEGMENTERS: tuple[str, ...] = ("auto", "rjieba", "jieba")
+_active_segmenter: list[str] = []  # the backend this process segments with, once chosen
+
+
+def _cache_directory() -> Path | None:
+    """jieba's cache goes to the user's cache directory (``platformdirs``: $XDG_CACHE_HOME or
+    ~/.cache on Linux), never the shared temporary directory; None when it cannot be made."""
+    directory = Path(platformdirs.user_cache_dir("zhpolicy")) / "jieba"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return directory
+
+
+def _user_dictionary_entries() -> list[tuple[str, int | None, str | None]]:
+    entries: list[tuple[str, int | None, str | None]] = []
+    with resource_path("userdict.txt").open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+            entries.append((parts[0], freq, tag))
+    return entries
 
 
 @cache
 def load_user_dictionary() -> None:
-    """Load jieba's dictionary and the domain user dictionary, once per process."""
+    """Load jieba's dictionary and the domain user dictionary, once per process.
+
+    Python jieba is always loaded (it is the fallback, and the cache makes it cheap); its cache
+    file lives in the user's cache directory and the user dictionary is read through a file we
+    close (``jieba.load_userdict`` given a path leaves it open).
+    """
     jieba.setLogLevel(logging.WARNING)
+    directory = _cache_directory()
+    if directory is not None:
+        jieba.dt.tmp_dir = str(directory)
     jieba.initialize()
-    jieba.load_userdict(str(resource_path("userdict.txt")))
+    with resource_path("userdict.txt").open("rb") as handle:
+        jieba.load_userdict(handle)
+
+
+@cache
+def _rjieba_instance() -> Any | None:
+    """An ``rjieba.Jieba`` with the domain user dictionary, or None when rjieba is missing."""
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    instance = rjieba.Jieba()
+    for word, freq, tag in _user_dictionary_entries():
+        instance.add_word(word, freq, tag)
+    return instance
+
+
+def use_segmenter(name: str = "auto") -> str:
+    """Choose the process's word segmenter (``auto``: rjieba if installed, else jieba); returns
+    the backend in use. Unknown names raise ``ValueError``."""
+    if name not in SEGMENTERS:
+        raise ValueError(f"unknown segmenter {name!r}; valid: {', '.join(SEGMENTERS)}")
+    load_user_dictionary()
+    backend = "jieba"
+    if name in ("auto", "rjieba"):
+        if _rjieba_instance() is not None:
+            backend = "rjieba"
+        elif name == "rjieba":
+            logging.getLogger(__name__).warning("rjieba is not installed; segmenting with jieba")
+    _active_segmenter[:] = [backend]
+    return backend
+
+
+def _cut(text: str) -> list[str]:
+    if not _active_segmenter:
+        use_segmenter()
+    if _active_segmenter[0] == "rjieba":
+        instance = _rjieba_instance()
+        assert instance is not None
+        return instance.cut(text, True)
+    return jieba.lcut(text, HMM=True)
 
 
 @dataclass(frozen=True)
@@ -96,21 +180,26 @@ def character_tokens(text: str) -> list[str]:
 
 
 def jieba_tokens(text: str, norm: str) -> list[str]:
-    """jieba over the matching form (simplified), cut back onto the original characters."""
-    words: list[str] = []
-    position = 0
-    for piece in jieba.cut(norm, HMM=True):
-        words.append(text[position : position + len(piece)])
-        position += len(piece)
-    return words
+    """The segmenter (rjieba or jieba) over the matching form (simplified), cut back onto the
+    original characters."""
+    pieces = _cut(norm)
+    if text == norm:  # no traditional or full-width characters: the pieces are the words
+        return pieces
+    ends = list(accumulate(map(len, pieces)))
+    return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
 
 
 def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]:
-    """Words covering ``view.text`` exactly, jieba where it matters."""
+    """Words covering the document (``view.original``) exactly, jieba where it matters.
+
+    Segmentation runs on the view (the text without artefacts); with artefacts, each word is
+    mapped back onto the document's own characters and the removed stretches become tokens of
+    their own (see :func:`words_in_original`).
+    """
     load_user_dictionary()
     text, norm = view.text, view.norm
     if mode == "full":
-        return jieba_tokens(text, norm)
+        return words_in_original(view, jieba_tokens(text, norm))
     words: list[str] = []
     position = 0
     # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
@@ -121,7 +210,39 @@ def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]
         words.extend(jieba_tokens(text[start:end], norm[start:end]))
         position = end
     words.extend(character_tokens(text[position:]))
-    return words
+    return words_in_original(view, words)
+
+
+def words_in_original(view: TextView, words: list[str]) -> list[str]:
+    """Words tiling ``view.text`` -> words tiling ``view.original``: each word becomes the
+    document's span for it (a word may then hold a removed space: 质 量), and what was removed
+    between words (markup, page numbers) is cut as ``character_tokens``.
+
+    Artefacts are few: only the words next to or over a removed stretch are looked at one by
+    one (found with one vectorised comparison); the others are the view's words unchanged.
+    """
+    if not view.has_artefacts:
+        return words
+    original = view.original
+    lengths = numpy.fromiter(map(len, words), dtype=numpy.int64, count=len(words))
+    starts, ends = view.word_spans(lengths)
+    starts_array, ends_array = numpy.asarray(starts), numpy.asarray(ends)
+    previous_ends = numpy.concatenate(([0], ends_array[:-1]))
+    special = numpy.flatnonzero((starts_array != previous_ends) | (ends_array - starts_array != lengths))
+    out: list[str] = []
+    previous = 0
+    for index in special.tolist():
+        out.extend(words[previous:index])
+        gap_start = ends[index - 1] if index else 0
+        if starts[index] > gap_start:
+            out.extend(character_tokens(original[gap_start : starts[index]]))
+        out.append(original[starts[index] : ends[index]])
+        previous = index + 1
+    out.extend(words[previous:])
+    tail = ends[-1] if ends else 0
+    if tail < len(original):
+        out.extend(character_tokens(original[tail:]))
+    return out
 
 
 def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
@@ -129,42 +250,53 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     becomes its trailing space, other whitespace stays a token.
 
     Same result as ``spacy.util.get_words_and_spaces`` in linear time (that one slices the
-    rest of the text for every word: quadratic on long documents).
+    rest of the text for every word: quadratic on long documents). Only the whitespace words
+    are looked at one by one; the runs between them are copied as slices.
     """
+    words = [word for word in words if word]
+    blanks = [index for index, blank in enumerate(map(str.isspace, words)) if blank]
+    if not blanks:
+        return words, [False] * len(words)
     out_words: list[str] = []
     spaces: list[bool] = []
-    for word in words:
-        if not word:
-            continue
-        if word.isspace():
-            if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
-                spaces[-1] = True
-                word = word[1:]
-                if not word:
-                    continue
-            if out_words and out_words[-1].isspace() and not spaces[-1]:
-                out_words[-1] += word
+    previous = 0
+    for index in blanks:
+        if index > previous:
+            out_words.extend(words[previous:index])
+            spaces.extend([False] * (index - previous))
+        previous = index + 1
+        word = words[index]
+        if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
+            spaces[-1] = True
+            word = word[1:]
+            if not word:
                 continue
+        if out_words and out_words[-1].isspace() and not spaces[-1]:
+            out_words[-1] += word
+            continue
         out_words.append(word)
         spaces.append(False)
+    if previous < len(words):
+        out_words.extend(words[previous:])
+        spaces.extend([False] * (len(words) - previous))
     return out_words, spaces
 
 
 class ZhpolicyTokenizer:
     """spaCy tokenizer: jieba on candidate sentences (or everything), with the text view attached."""
 
-    def __init__(self, vocab: Vocab, mode: SegmentMode = "candidates") -> None:
+    def __init__(self, vocab: Vocab, mode: SegmentMode = "candidates", segmenter: str = "auto") -> None:
         if mode not in SEGMENT_MODES:
             raise ValueError(f"unknown segment mode {mode!r}; valid: {', '.join(SEGMENT_MODES)}")
         self.vocab = vocab
         self.mode: SegmentMode = mode
-        load_user_dictionary()
+        self.segmenter = use_segmenter(segmenter)
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
         words, spaces = words_and_spaces(segment_words(view, self.mode))
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc._.zp_view = view
+        _VIEWS[doc] = view
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
@@ -186,9 +318,11 @@ class ZhpolicyTokenizer:
 
 
 @spacy.registry.tokenizers("zhpolicy.Tokenizer.v1")
-def create_tokenizer(mode: SegmentMode = "candidates") -> Callable[[Language], ZhpolicyTokenizer]:
+def create_tokenizer(
+    mode: SegmentMode = "candidates", segmenter: str = "auto"
+) -> Callable[[Language], ZhpolicyTokenizer]:
     def make(nlp: Language) -> ZhpolicyTokenizer:
-        return ZhpolicyTokenizer(nlp.vocab, mode=mode)
+        return ZhpolicyTokenizer(nlp.vocab, mode=mode, segmenter=segmenter)
 
     return make
 
@@ -201,13 +335,18 @@ def _doc_length(doc: Doc) -> int:
 
 
 def text_view(doc: Doc) -> TextView:
-    """The doc's text view; built here when a foreign tokenizer made the doc.
+    """The doc's text view; built here when a foreign tokenizer made the doc (or the doc was
+    read back from bytes).
 
     The check compares lengths: ``doc.text`` joins every token, and components ask for the view
     once each, which made that join the most expensive step of the whole pipeline.
     """
-    view = doc._.zp_view
-    if view is None or len(view.text) != _doc_length(doc):
+    view = _VIEWS.get(doc)
+    if view is None or len(view.original) != _doc_length(doc):
         view = TextView.from_text(doc.text)
-        doc._.zp_view = view
+        _VIEWS[doc] = view
     return view
+
+
+if not Doc.has_extension("zp_view"):
+    Doc.set_extension("zp_view", getter=text_view)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from pipeline.components import document_context
+from pipeline.resolve.units import to_base
 from pipeline.segment import text_view
 from schemas import Document, Target, ValidationWarning
 
@@ -83,7 +84,7 @@ def build_document(doc: Doc, doc_id: str, source: str | None = None) -> Document
         jurisdiction=context.jurisdiction,
         jurisdiction_code=context.jurisdiction_code,
         doc_type=context.doc_type,
-        text=text_view(doc).text,
+        text=text_view(doc).original,
         targets=doc._.zp_targets or [],
         results=doc._.zp_results or [],
         qualitative=doc._.zp_qualitative or [],
@@ -94,5 +95,7 @@ def build_document(doc: Doc, doc_id: str, source: str | None = None) -> Document
         sectors=doc._.zp_sectors or [],
         entities=entities(doc),
     )
+    for quantity in (*document.targets, *document.results):
+        quantity.value_base, quantity.unit_base = to_base(quantity.value, quantity.unit)
     document.warnings = check_values(document)
     return document

@@ -8,6 +8,7 @@ off and tells which documents are already done.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -57,16 +58,25 @@ class DoneDocuments:
         return True
 
 
+# Error records that --resume does not keep: the document is tried again.
+RETRIED_ERRORS = frozenset({"worker_crashed"})
+
+
 def resume_output(path: Path) -> DoneDocuments:
     """Read an interrupted output: truncate a trailing partial line, return the done documents.
 
-    Raises :class:`OutputError` when a complete line is not a zhpolicy record: the file is not
-    ours to append to.
+    Documents are known by ``doc`` and resolved ``source`` (a corpus typed once as a relative and
+    once as an absolute path is one corpus). ``worker_crashed`` records are taken out, so their
+    documents are tried again. Raises :class:`OutputError` when a complete line is not a zhpolicy
+    record: the file is not ours to append to.
     """
+    from pipeline.read import source_key
+
     keys: Counter[tuple[str, str]] = Counter()
     if not path.exists():
         return DoneDocuments(keys)
     complete_end = 0
+    retried: list[int] = []  # byte offsets of the lines to take out
     try:
         with path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
@@ -74,17 +84,35 @@ def resume_output(path: Path) -> DoneDocuments:
                     break  # cut off mid-write: redone on resume
                 try:
                     record = json.loads(line)
-                    keys[(str(record["doc"]), str(record.get("source")))] += 1
+                    key = (str(record["doc"]), source_key(record.get("source")))
                 except (ValueError, KeyError, TypeError) as exc:
                     raise OutputError(
                         f"{path} line {number} is not a zhpolicy record ({exc}); cannot resume into it"
                     ) from None
+                if record.get("status") == "error" and record.get("error") in RETRIED_ERRORS:
+                    retried.append(complete_end)
+                else:
+                    keys[key] += 1
                 complete_end += len(line)
         with path.open("r+b") as handle:
             handle.truncate(complete_end)
+        if retried:
+            _drop_lines(path, set(retried))
     except OSError as exc:
         raise OutputError(f"cannot resume {path}: {exc.strerror or exc}") from exc
     return DoneDocuments(keys)
+
+
+def _drop_lines(path: Path, offsets: set[int]) -> None:
+    """Rewrite ``path`` without the lines starting at ``offsets`` (streamed; replaced at once)."""
+    temporary = path.with_name(f".{path.name}.resume-tmp")
+    with path.open("rb") as source, temporary.open("wb") as target:
+        position = 0
+        for line in source:
+            if position not in offsets:
+                target.write(line)
+            position += len(line)
+    os.replace(temporary, path)
 
 
 def open_output(path: Path, *, resume: bool, force: bool) -> TextIO:

@@ -68,6 +68,10 @@ class Quantity(SpanItem):
     value: float
     value_max: float | None = None
     unit: str | None = None
+    value_base: float | None = Field(
+        default=None, description="value in the unit's base, for comparison: 1.8 万家 → 18000 (units.yaml)."
+    )
+    unit_base: str | None = Field(default=None, description="The base unit of value_base: 万家 → 家.")
     comparator: Comparator
     kind: Kind = "level"
     direction: Direction | None = None

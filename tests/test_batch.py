@@ -43,7 +43,8 @@ def messy_corpus(tmp_path: Path) -> Path:
         "<html><head><title>导航</title></head><body><div></div></body></html>", encoding="utf-8"
     )
     (corpus / "2024" / "05" / "huge.txt").write_text(GOOD * 40, encoding="utf-8")
-    (corpus / "README.md").write_text("not an input format: ignored", encoding="utf-8")
+    (corpus / "README.md").write_text("not an input format: reported", encoding="utf-8")
+    (corpus / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: not an input
     lines = [
         json.dumps({"id": "n1", "text": NEWS}, ensure_ascii=False),
         '{"id": "n2", "text": "到2025年',  # cut off by the scraper
@@ -62,8 +63,9 @@ EXPECTED_STATUS = {
     "n3": "ok",
     "empty.txt": "empty_document",
     "junk.html": "undecodable",
-    "nav_only.html": "no_main_text",
-    "huge.txt": "too_large",
+    "2024/05/nav_only.html": "no_main_text",  # ids are paths relative to the input directory
+    "2024/05/huge.txt": "too_large",
+    "README.md": "unsupported_format",
     "dump.jsonl:2": "malformed_jsonl",
 }
 
@@ -87,7 +89,7 @@ def test_messy_directory_gives_one_line_per_document_with_reasons(
     by_doc = {r["doc"]: r for r in records}
     assert "line 2" in by_doc["dump.jsonl:2"]["message"]
     assert by_doc["dump.jsonl:2"]["source"].endswith("dump.jsonl:2")
-    assert "--max-chars" in by_doc["huge.txt"]["message"]
+    assert "--max-chars" in by_doc["2024/05/huge.txt"]["message"]
     assert by_doc["gbk.txt"]["text"].startswith("本报讯") and by_doc["gbk.txt"]["targets"]
     assert "品質" in by_doc["big5.txt"]["text"]
     assert [t["value"] for t in by_doc["big5.txt"]["targets"]] == [98]
@@ -103,9 +105,11 @@ def test_output_order_is_input_order_with_workers(messy_corpus: Path, tmp_path: 
 
 def test_all_good_exits_zero(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
-    result = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl")])
+    result = runner.invoke(
+        app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "--summary"]
+    )
     assert result.exit_code == 0
-    assert "1 documents" in result.output and "0 errors" in result.output  # the summary
+    assert "1 document," in result.output and "0 errors" in result.output  # the summary, asked for
 
 
 @pytest.mark.parametrize(
@@ -114,7 +118,7 @@ def test_all_good_exits_zero(tmp_path: Path) -> None:
         (["/nonexistent/zhpolicy/corpus"], "no such file or directory: /nonexistent/zhpolicy/corpus"),
         (["{samples}", "--resume"], "need an --output file"),
         (["{samples}", "-o", "{out}", "--resume", "--force"], "give one of them"),
-        (["{samples}", "-o", "{out}", "--segment", "bogus"], "unknown segment mode"),
+        (["{samples}", "-o", "{out}", "--segment", "bogus"], "'bogus' is not one of 'candidates', 'full'"),
         (["{samples}", "-o", "{out}", "--model", "no_such_pipeline_xx"], "no installed spaCy pipeline"),
     ],
     ids=["missing-path", "resume-to-stdout", "resume-and-force", "bad-segment", "bad-model"],
@@ -149,7 +153,8 @@ def test_resume_discards_partial_line_and_matches_uninterrupted_run(
     partial = tmp_path / "partial.jsonl"
     partial.write_text("".join(lines[:4]) + lines[4][: len(lines[4]) // 2], encoding="utf-8")
     result = runner.invoke(
-        app, ["extract", str(messy_corpus), "-o", str(partial), "--max-chars", "1000", "--resume"]
+        app,
+        ["extract", str(messy_corpus), "-o", str(partial), "--max-chars", "1000", "--resume", "--summary"],
     )
     assert result.exit_code == 1
     assert "4 already in" in " ".join(result.output.split())

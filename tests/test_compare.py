@@ -328,29 +328,28 @@ def test_cli_terminal_table_shows_places_and_reference(tmp_path: Path, records: 
 def test_cli_csv_to_file_and_indicator_by_chinese_name(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     path = write_jsonl(tmp_path / "out.jsonl", records)
     out = tmp_path / "table.csv"
-    result = runner.invoke(
-        app, ["compare", str(path), "--indicator", "制造业质量竞争力指数", "--csv", "-o", str(out)]
-    )
+    # No format flag: the .csv suffix says it (before, this printed the terminal table and wrote nothing).
+    result = runner.invoke(app, ["compare", str(path), "--indicator", "制造业质量竞争力指数", "-o", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert [(r["place"], r["value"], r["difference"]) for r in rows] == [
-        ("全国", "86.0", ""),
-        ("青岛市", "92.0", "6.0"),
-        ("梅州市", "83.0", "-3.0"),
+    assert [(r["place"], r["value"], r["difference"], r["comparator"]) for r in rows] == [
+        ("全国", "86.0", "", "at least"),
+        ("青岛市", "92.0", "6.0", "at least"),
+        ("梅州市", "83.0", "-3.0", "at least"),
     ]
 
 
 def test_cli_markdown_and_html_to_stdout(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     path = write_jsonl(tmp_path / "out.jsonl", records)
-    markdown = runner.invoke(app, ["compare", str(path), "--markdown"])
+    markdown = runner.invoke(app, ["compare", str(path), "--format", "markdown"])
     assert markdown.exit_code == 0 and markdown.output.startswith("### Targets by jurisdiction")
-    page = runner.invoke(app, ["compare", str(path), "--html"])
+    page = runner.invoke(app, ["compare", str(path), "-f", "html"])
     assert page.exit_code == 0 and "<table>" in page.output
 
 
 def test_cli_usage_errors(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     path = write_jsonl(tmp_path / "out.jsonl", records)
-    assert runner.invoke(app, ["compare", str(path), "--csv", "--html"]).exit_code == 2
+    assert runner.invoke(app, ["compare", str(path), "--format", "pdf"]).exit_code == 2
     unknown = runner.invoke(app, ["compare", str(path), "--indicator", "幸福指数"])
     assert unknown.exit_code == 2 and "no canonical indicator" in unknown.output
     assert runner.invoke(app, ["compare"]).exit_code == 2
@@ -364,7 +363,7 @@ def test_cli_skips_error_records(tmp_path: Path, records: list[dict[str, Any]]) 
     error = {"status": "error", "doc": "empty.txt", "error": "empty_document", "message": "no text"}
     path = write_jsonl(tmp_path / "out.jsonl", [*records, error])
     result = runner.invoke(app, ["compare", str(path)])
-    assert result.exit_code == 0 and "1 error records skipped" in result.output
+    assert result.exit_code == 0 and "1 error record skipped" in result.output
 
 
 def test_packaged_font_has_the_glyphs() -> None:

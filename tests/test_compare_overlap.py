@@ -46,7 +46,7 @@ def test_shared_by_all_with_two_groups() -> None:
 def test_grid_marks_groups_and_summarises() -> None:
     grid = overlap_grid(build_overlap(_records()))
     assert grid.headers == ["kind", "name", "shared by", "全国", "青岛市", "梅州市", "西安市"]
-    assert ["policy", "质量强国建设纲要", "3/4", "✓", "✓", "", "✓"] in grid.rows
+    assert ["policy", "质量强国建设纲要", "3 of 4", "✓", "✓", "", "✓"] in grid.rows
     assert grid.notes[1].startswith("policies: 0 shared by all, 1 shared by two or more")
 
 
@@ -57,9 +57,9 @@ def test_by_document_groups_each_file() -> None:
 
 def test_cli_overlap_markdown_and_single_place_error(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "out.jsonl", _records())
-    result = runner.invoke(app, ["compare", str(path), "--overlap", "--markdown"])
+    result = runner.invoke(app, ["compare", str(path), "--overlap", "--format", "markdown"])
     assert result.exit_code == 0, result.output
-    assert "| policy | 质量强国建设纲要 | 3/4 | ✓ | ✓ |  | ✓ |" in result.output
+    assert "| policy | 质量强国建设纲要 | 3 of 4 | ✓ | ✓ |  | ✓ |" in result.output
     terminal = runner.invoke(app, ["compare", str(path), "--overlap"])
     assert terminal.exit_code == 0 and "青岛优品" in terminal.output
     single = write_jsonl(tmp_path / "one.jsonl", [qingdao_record()])

@@ -35,7 +35,10 @@ def test_directory_mix_gives_one_document_per_input(tmp_path: Path) -> None:
     ]
     (tmp_path / "dump.jsonl").write_text("\n".join(lines), encoding="utf-8")
     documents = {d.doc: d for d in read_documents([str(tmp_path)])}
-    assert set(documents) == {"a.txt", "b.txt", "empty.txt", "junk.txt", "n1", "dump.jsonl:2", "n2"}
+    assert set(documents) == {
+        *("a.txt", "b.txt", "empty.txt", "junk.txt", "n1", "dump.jsonl:2", "n2", "notes.md")
+    }
+    assert documents["notes.md"].error.code == "unsupported_format"  # reported, never skipped silently
     assert documents["b.txt"].text == CHINESE
     assert documents["empty.txt"].error.code == "empty_document"
     assert documents["junk.txt"].error.code == "undecodable"

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 
@@ -113,3 +118,56 @@ def test_sentence_at_finds_the_sentence_or_an_empty_one_between() -> None:
     view = TextView.from_text("第一句。\n\n第二句。")
     assert view.sentence_at(5) == Sentence(5, 5)  # a line break between sentences
     assert view.sentence_at(7) == Sentence(6, 10)
+
+
+SEGMENTER_SENTENCES = [
+    "到2025年,青岛制造业质量竞争力指数达到92,首席质量官制度覆盖规上企业。",
+    "深入实施质量强市战略,培育专精特新企业30家,打造“青岛优品”区域品牌。",
+    "全市地区生产总值增长5.2%、约4.4万亿元,一般公共预算收入增长8.2%。",
+]
+
+
+def test_rjieba_and_jieba_segment_alike_with_the_user_dictionary() -> None:
+    from pipeline import segment
+
+    before = list(segment._active_segmenter)
+    try:
+        assert segment.use_segmenter("rjieba") == "rjieba"
+        fast = [segment.jieba_tokens(s, matching_form(s)) for s in SEGMENTER_SENTENCES]
+        assert segment.use_segmenter("jieba") == "jieba"
+        slow = [segment.jieba_tokens(s, matching_form(s)) for s in SEGMENTER_SENTENCES]
+    finally:
+        segment._active_segmenter[:] = before
+    assert fast == slow
+    assert "首席质量官" in fast[0] and "质量强市" in fast[1]
+
+
+def test_unknown_segmenter_is_refused() -> None:
+    from pipeline import PipelineConfig
+    from pipeline.segment import use_segmenter
+
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        use_segmenter("thulac")
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        PipelineConfig(segmenter="thulac")
+
+
+def test_jieba_caches_in_the_user_cache_directory_and_closes_its_files(tmp_path: Path) -> None:
+    """A fresh process: jieba's cache goes to $XDG_CACHE_HOME/zhpolicy, not the temp dir, and
+    loading the user dictionary leaves no file open (ResourceWarning turned into an error)."""
+    cache, temp = tmp_path / "cache", tmp_path / "tmp"
+    temp.mkdir()
+    script = (
+        "import gc, warnings\n"
+        "warnings.simplefilter('error', ResourceWarning)\n"
+        "from pipeline.segment import load_user_dictionary, use_segmenter\n"
+        "load_user_dictionary(); use_segmenter('jieba'); gc.collect()\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "TMPDIR": str(temp)}
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ResourceWarning" not in done.stderr
+    assert list((cache / "zhpolicy" / "jieba").glob("jieba*.cache"))
+    assert not list(temp.glob("jieba*"))

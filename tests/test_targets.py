@@ -27,18 +27,24 @@ class FakeScope:
         self.year, self.past = year, past
 
     def at(self, start: int, end: int) -> TimeContext:
+        reason = "review" if self.past else None
         if self.year is None:
-            return TimeContext(deadline=None, past=self.past)
+            return TimeContext(deadline=None, past=self.past, past_reason=reason)
         text = f"到{self.year}年"
         deadline = Deadline(text=text, year=self.year, start=0, end=len(text), evidence=text)
-        return TimeContext(deadline=deadline, past=self.past)
+        return TimeContext(deadline=deadline, past=self.past, source="carried", past_reason=reason)
+
+    def reported_year(self) -> int | None:
+        return None
 
 
 def _extract(
     text: str, year: int | None = None, past: bool = False, published: str | None = None
 ) -> list[Target]:
     context = DocumentContext(published=date.fromisoformat(published) if published else None)
-    return extract_targets(TextView.from_text(text), FakeScope(year, past), context)  # type: ignore[arg-type]
+    view = TextView.from_text(text)
+    # extractors work in view offsets; the component layer maps them back to the text
+    return [view.to_original(t) for t in extract_targets(view, FakeScope(year, past), context)]  # type: ignore[arg-type]
 
 
 def _rows() -> list[Any]:

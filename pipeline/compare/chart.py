@@ -1,14 +1,19 @@
 """A chart of one indicator across places, the national target as a horizontal line: bars on an
-axis from zero, dots on stems from the national line where the axis is cut.
+axis from zero, dots on stems from the national line where the axis is cut. Places are ordered
+by value, the most ambitious first; a growth rate says so on its axis (增速 %); the legend sits
+under the plot, where no value label can reach it; when there is no national line the chart
+says why.
 
-Chinese labels need a CJK font: the one the project installs (Noto Sans SC from the
-``pylopdf-fonts-zh-cn`` package) is used first, else any installed font that matplotlib's font
+Chinese labels need a CJK font: Noto Sans CJK SC from the ``mpl-font`` package (a font package
+made for matplotlib; its file is used directly, the package is not imported, so matplotlib's
+global settings stay as they are) is used first, else any installed font that matplotlib's font
 manager knows and that has the glyphs. With none, :class:`ChartError` says so rather than
 drawing boxes. Drawing uses the Agg canvas directly: no pyplot state, no display needed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -19,12 +24,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from pipeline.compare.records import NATIONAL
-from pipeline.compare.table import Comparison, Row
+from pipeline.compare.table import Cell, Comparison, Row
 
 # Characters a font must have to label these charts (a sample, not the whole repertoire).
-_PROBE = "制造业质量竞争力指数全国青岛梅州市省"
+_PROBE = "制造业质量竞争力指数全国青岛梅州市省增速"
 _COLOURS = {"more": "#2e7d32", "less": "#c62828", "same": "#546e7a", None: "#1f77b4"}
 _LEGEND = {"more": "more ambitious than", "same": "the same as", "less": "less ambitious than"}
+_PACKAGED = ("fonts", "noto", "NotoSansCJKsc-Regular.otf")
 
 
 class ChartError(RuntimeError):
@@ -42,11 +48,10 @@ def _covers(path: str, sample: str = _PROBE) -> bool:
 
 
 def _packaged_font() -> Path | None:
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError:
+    spec = importlib.util.find_spec("mpl_font")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*_PACKAGED)
     return path if path.exists() else None
 
 
@@ -65,32 +70,78 @@ def _font_name(path: Path) -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
+def chart_places(row: Row, places: list[str]) -> list[str]:
+    """The places of ``row`` ordered by value, the most ambitious first (ties keep code order)."""
+    filled = [place for place in places if place in row.cells]
+    sign = -1 if row.better == "higher" else 1
+    return sorted(filled, key=lambda place: sign * row.cells[place].chosen.comparable)
+
+
+def axis_label(row: Row, cells: list[Cell], *, written: bool = True) -> str:
+    """What the numbers are: a growth rate says 增速 (%), a cut 增减 (降为负), a level its unit
+    (as written when every place writes the same one, else the base unit)."""
+    unit = cells[0].chosen.unit if written else cells[0].chosen.unit_base
+    if row.kind == "change":
+        annual = "年均" if all(cell.chosen.annual for cell in cells) else ""
+        falling = any(cell.chosen.direction == "down" for cell in cells)
+        word = f"{annual}增减 (降为负)" if falling else f"{annual}增速"
+        return f"{word} {unit}" if unit else word
+    return unit or "index"
+
+
+def no_reference_reason(comparison: Comparison, row: Row, cells: list[Cell]) -> str | None:
+    """Why the chart has no national line (None when it has one)."""
+    if row.indicator is not None and row.indicator.extensive:
+        return f"no {NATIONAL} line: {row.label} is a total that adds up over places"
+    if not comparison.has_national:
+        return f"no {NATIONAL} line: no central document (jurisdiction {NATIONAL}) in the input"
+    if row.national is None:
+        return f"no {NATIONAL} line: the central documents set no target for {row.label}"
+    if all(cell.difference is None for cell in cells):
+        return f"no {NATIONAL} line: its target ({row.national.chosen.display()}) is in another unit"
+    return None
+
+
 def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: int = 150) -> Path:
     """Draw ``row`` of ``comparison`` to ``out`` (PNG); returns the path written."""
-    places = [place for place in comparison.places if place in row.cells]
+    figure = indicator_figure(comparison, row)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=dpi)
+    return out
+
+
+def indicator_figure(comparison: Comparison, row: Row) -> Figure:
+    """The chart of ``row`` as a matplotlib figure (Agg canvas), not yet saved."""
+    places = chart_places(row, comparison.places)
     if not places:
         raise ChartError(f"no place has a target for {row.label}")
     font = find_cjk_font()
     if font is None:
         raise ChartError(
             "no font with Chinese glyphs found: install the project (it depends on "
-            "pylopdf-fonts-zh-cn) or a system CJK font such as fonts-noto-cjk"
+            "mpl-font) or a system CJK font such as fonts-noto-cjk"
         )
     family = _font_name(font)
-    figure = Figure(figsize=(max(6.0, 1.1 * len(places) + 2), 4.8), layout="constrained")
+    small = font_manager.FontProperties(family=family, size=9)
+    figure = Figure(figsize=(max(6.5, 1.1 * len(places) + 2), 5.2), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     cells = [row.cells[place] for place in places]
-    values = [cell.chosen.comparable for cell in cells]
+    # Numbers are compared in the unit's base (万人 → 人); draw them in the unit as written when
+    # every place writes the same one, so the axis reads 110 (万人), not 1.1e6.
+    factors = {cell.chosen.factor for cell in cells}
+    scale = 1 / factors.pop() if len(factors) == 1 else 1.0
+    values = [cell.chosen.comparable * scale for cell in cells]
     colours = [_COLOURS[cell.ambition] for cell in cells]
     labels = [cell.chosen.display() for cell in cells]
-    reference = row.national if row.indicator is None or not row.indicator.extensive else None
-    reference_value = reference.chosen.comparable if reference is not None else None
-    low, high = min([*values, 0.0]), max(values)
+    reason = no_reference_reason(comparison, row, cells)
+    reference = row.national if reason is None else None
+    reference_value = reference.chosen.comparable * scale if reference is not None else None
+    low, high = min([*values, 0.0]), max([*values, 0.0])
     if reference_value is not None:
-        high = max(high, reference_value)
+        low, high = min(low, reference_value), max(high, reference_value)
     # Index-like values cluster near the top (83–92): start the axis near them so gaps show.
-    truncated = low >= 0 and min(values) > 0.5 * high
+    truncated = min(values) > 0 and min(values) > 0.5 * high
     if truncated:
         lowest = min([*values, *([reference_value] if reference_value is not None else [])])
         low = lowest - 0.15 * (high - lowest or 0.1 * high)
@@ -107,40 +158,47 @@ def draw_indicator_chart(comparison: Comparison, row: Row, out: Path, *, dpi: in
                 textcoords="offset points",
                 xytext=(0, -14 if below else 7),
                 ha="center",
-                fontsize=9,
-                family=family,
+                va="top" if below else "bottom",
+                fontproperties=small,
             )
     else:
         bars = axes.bar(places, values, color=colours)
-        axes.bar_label(bars, labels=labels, padding=3, fontsize=9, family=family)
+        axes.bar_label(bars, labels=labels, padding=3, fontproperties=small)
+    span = high - low or abs(high) or 1.0
+    # Room above and below for the value labels: they stay inside the axes.
+    axes.set_ylim(low - (0.1 * span if low < 0 or truncated else 0), high + 0.14 * span)
+    axes.margins(x=0.6 / len(places) if len(places) < 4 else 0.06)
+    handles: list[Line2D | Patch] = []
     if reference is not None and reference_value is not None:
         axes.axhline(reference_value, color="#444444", linestyle="--", linewidth=1.2)
-        # A legend beside the axes, not a label on the line, so no mark hides it.
-        handles = [
-            Line2D([], [], color="#444444", linestyle="--", label=f"{NATIONAL} {reference.chosen.display()}"),
-            *(
-                Patch(color=_COLOURS[ambition], label=f"{text} {NATIONAL}")
-                for ambition, text in _LEGEND.items()
-                if any(cell.ambition == ambition for cell in cells)
-            ),
-        ]
-        axes.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            frameon=False,
-            prop=font_manager.FontProperties(family=family, size=9),
+        handles.append(
+            Line2D([], [], color="#444444", linestyle="--", label=f"{NATIONAL} {reference.chosen.display()}")
         )
-    axes.set_ylim(low, high + 0.08 * (high - low or 1))
-    unit = row.indicator.unit if row.indicator and row.indicator.unit else ""
-    axes.set_title(row.label + (f" ({unit})" if unit else ""), family=family)
-    axes.set_ylabel(unit or "index", family=family)
+        handles += [
+            Patch(color=_COLOURS[ambition], label=f"{text} {NATIONAL}")
+            for ambition, text in _LEGEND.items()
+            if any(cell.ambition == ambition for cell in cells)
+        ]
+    if handles:
+        # Under the plot, outside the axes: no value label can run into it.
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(len(handles), 4),
+            frameon=False,
+            prop=small,
+        )
+    ylabel = axis_label(row, cells, written=scale != 1.0 or len({c.chosen.unit for c in cells}) == 1)
+    axes.set_title(f"{row.label} ({ylabel})", family=family)
+    axes.set_ylabel(ylabel, family=family)
+    order = "most ambitious first" + (" (lower is better)" if row.better == "lower" else "")
+    note = f"places, {order}" + (f"\n{reason}" if reason else "")
+    axes.set_xlabel(note, fontproperties=small, color="#555555")
+    axes.ticklabel_format(axis="y", style="plain", useOffset=False)
     for label in axes.get_xticklabels():
         label.set_family(family)
         if len(places) > 6:
             label.set_rotation(30)
             label.set_horizontalalignment("right")
     axes.spines[["top", "right"]].set_visible(False)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=dpi)
-    return out
+    return figure

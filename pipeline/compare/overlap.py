@@ -9,9 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pipeline.compare.records import NATIONAL, is_national, place_of
-from pipeline.compare.render import Grid
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pipeline.compare.records import NATIONAL, doc_labels, is_national, place_of
+from pipeline.compare.render import WIDE_PLACES, Grid, print_grid
 from pipeline.lexicon.names import name_key as normalise_name
+from pipeline.wording import plural
 
 ItemKind = Literal["programme", "policy"]
 _SOURCES: tuple[tuple[ItemKind, str], ...] = (("programme", "programmes"), ("policy", "policies_cited"))
@@ -46,8 +51,9 @@ def build_overlap(documents: list[dict[str, Any]], *, by: str = "jurisdiction") 
     """Group documents by place (``by='jurisdiction'``, central documents as 全国) or by document."""
     items: dict[tuple[ItemKind, str], SharedItem] = {}
     groups: list[str] = []
+    labels = doc_labels(documents)
     for record in documents:
-        group = NATIONAL if by == "jurisdiction" and is_national(record) else place_of(record, by)
+        group = NATIONAL if by == "jurisdiction" and is_national(record) else place_of(record, by, labels)
         if group not in groups:
             groups.append(group)
         for kind, field_name in _SOURCES:
@@ -67,7 +73,7 @@ def build_overlap(documents: list[dict[str, Any]], *, by: str = "jurisdiction") 
 def overlap_grid(overlap: Overlap) -> Grid:
     total = len(overlap.groups)
     grid = Grid(
-        title=f"Programmes and cited policies across {total} groups",
+        title=f"Programmes and cited policies across {plural(total, 'group')}",
         headers=["kind", "name", "shared by", *overlap.groups],
     )
     previous_kind = None
@@ -76,11 +82,53 @@ def overlap_grid(overlap: Overlap) -> Grid:
             grid.section_starts.append(i)
         previous_kind = item.kind
         marks = ["✓" if group in item.groups else "" for group in overlap.groups]
-        grid.rows.append([item.kind, item.name, f"{len(item.groups)}/{total}", *marks])
-    for kind, plural in _PLURAL.items():
+        grid.rows.append([item.kind, item.name, f"{len(item.groups)} of {total}", *marks])
+    for kind, kinds in _PLURAL.items():
         grid.notes.append(
-            f"{plural}: {len(overlap.shared_by_all(kind))} shared by all, "
+            f"{kinds}: {len(overlap.shared_by_all(kind))} shared by all, "
             f"{len(overlap.shared(kind))} shared by two or more; unique: "
             + ", ".join(f"{g} {len(overlap.unique_to(g, kind))}" for g in overlap.groups)
         )
     return grid
+
+
+def overlap_records(overlap: Overlap) -> list[dict[str, Any]]:
+    """One dict per programme or policy for CSV: counts as numbers, one boolean column per group."""
+    total = len(overlap.groups)
+    return [
+        {
+            "kind": item.kind,
+            "name": item.name,
+            "groups": len(item.groups),
+            "of_groups": total,
+            "shared_by_all": len(item.groups) == total,
+            **{group: group in item.groups for group in overlap.groups},
+        }
+        for item in overlap.items
+    ]
+
+
+def print_overlap(overlap: Overlap, console: Console) -> None:
+    """Few groups: a grid of marks. More: one line per item naming where it is mentioned, which
+    stays readable at 120 columns whatever the number of places."""
+    grid = overlap_grid(overlap)
+    if len(overlap.groups) <= WIDE_PLACES:
+        print_grid(grid, console)
+        return
+    total = len(overlap.groups)
+    table = Table(title=grid.title)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("name", overflow="fold", ratio=2)
+    table.add_column("places", justify="right", no_wrap=True)
+    table.add_column("where", overflow="fold", ratio=3)
+    previous_kind = None
+    for item in overlap.items:
+        if previous_kind is not None and item.kind != previous_kind:
+            table.add_section()
+        previous_kind = item.kind
+        where = [g for g in overlap.groups if g in item.groups]
+        where_text = "all" if len(where) == total else "、".join(where)
+        table.add_row(item.kind, escape(item.name), f"{len(item.groups)} of {total}", escape(where_text))
+    console.print(table)
+    for note in grid.notes:
+        console.print(f"[dim]{escape(note)}[/dim]", soft_wrap=False)

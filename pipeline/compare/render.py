@@ -3,6 +3,10 @@
 Both are first laid out as a :class:`Grid` (header, rows, sections, notes) so that every format
 shows the same cells. CSV of a comparison is the exception: it is tidy (one line per place and
 indicator, every number in its own column) because that is what a spreadsheet or pandas wants.
+
+CSV cells are guarded against formula injection as OWASP advises: a text cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (a document id
+``=1+1`` stays text in a spreadsheet); numbers and booleans are written as they are.
 """
 
 from __future__ import annotations
@@ -17,9 +21,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.compare.table import Cell, Comparison, Row
+from pipeline.compare.table import COMPARATOR_WORDS, Cell, Comparison, Row
+from pipeline.wording import plural
 
 FORMATS = ("table", "csv", "markdown", "html")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula is prefixed with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 LEGEND = "▲ more ambitious than the national target, ▼ less, = the same (direction-aware)"
 
 
@@ -47,7 +62,8 @@ def comparison_grid(comparison: Comparison) -> Grid:
     reference = ["全国 (reference)"] if comparison.has_national else []
     grid = Grid(
         title=f"Targets by {comparison.by}: "
-        f"{len(comparison.rows)} indicators × {len(comparison.places)} places",
+        f"{plural(len(comparison.rows), 'indicator')} × "
+        f"{plural(len(comparison.places), 'place' if comparison.by == 'jurisdiction' else 'document')}",
         headers=["indicator", "id", *reference, *comparison.places],
     )
     first_unmapped = next((i for i, row in enumerate(comparison.rows) if not row.mapped), None)
@@ -66,7 +82,9 @@ def comparison_grid(comparison: Comparison) -> Grid:
     grid.notes.append(f"several targets for one place and indicator: {comparison.choice_rule} (1 of N)")
     unmapped = sum(not row.mapped for row in comparison.rows)
     if unmapped:
-        grid.notes.append(f"{unmapped} rows are indicators the registry does not know (id 'unmapped')")
+        grid.notes.append(
+            f"{plural(unmapped, 'row')} of indicators the registry does not know (id 'unmapped')"
+        )
     return grid
 
 
@@ -80,10 +98,12 @@ def _record(row: Row, place: str, cell: Cell, reference: Cell | None) -> dict[st
         "better": row.better,
         "place": place,
         "display": target.display(),
-        "comparator": target.comparator,
+        "comparator": COMPARATOR_WORDS.get(target.comparator, target.comparator),
         "value": target.value,
         "value_max": "" if target.value_max is None else target.value_max,
         "unit": target.unit or "",
+        "value_base": target.value_base,
+        "unit_base": target.unit_base or "",
         "direction": target.direction or "",
         "annual": target.annual,
         "deadline": "" if target.deadline is None else target.deadline,
@@ -95,6 +115,7 @@ def _record(row: Row, place: str, cell: Cell, reference: Cell | None) -> dict[st
         "match_method": match.method,
         "match_score": match.score,
         "doc": target.doc,
+        "source": target.source,
         "evidence": target.evidence,
     }
 
@@ -115,17 +136,17 @@ def comparison_records(comparison: Comparison) -> list[dict[str, Any]]:
 def to_csv_records(records: list[dict[str, Any]], fieldnames: list[str] | None = None) -> str:
     buffer = io.StringIO()
     names = fieldnames or (list(records[0]) if records else [])
-    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=[csv_safe(n) for n in names], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({csv_safe(k): csv_safe(v) for k, v in record.items()} for record in records)
     return buffer.getvalue()
 
 
 def grid_csv(grid: Grid) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(grid.headers)
-    writer.writerows(grid.rows)
+    writer.writerow([csv_safe(h) for h in grid.headers])
+    writer.writerows([csv_safe(cell) for cell in row] for row in grid.rows)
     return buffer.getvalue()
 
 

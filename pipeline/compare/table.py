@@ -15,16 +15,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pipeline.compare.records import NATIONAL, is_national, place_of
+from pipeline.compare.records import NATIONAL, doc_labels, document_key, is_national, place_of
 from pipeline.compare.registry import Indicator, IndicatorMatch, IndicatorRegistry
 from pipeline.lexicon.names import unit_key
+from pipeline.resolve.units import to_base
 
 CHOICE_RULE = (
     "plausible values first (a level rate over 100% is not), then latest deadline, "
     "then most ambitious value, then first by document and offset"
 )
 Ambition = Literal["more", "less", "same"]
-_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": "="}
+By = Literal["jurisdiction", "doc"]
+# An exact value needs no mark: "100家 (2025)", never "=100家" (a formula in a spreadsheet).
+_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": ""}
+COMPARATOR_WORDS = {
+    "ge": "at least",
+    "gt": "more than",
+    "le": "at most",
+    "lt": "less than",
+    "approx": "about",
+    "eq": "exactly",
+}
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -48,11 +59,21 @@ class PlaceTarget:
     deadline: int | None
     evidence: str
     start: int
+    source: str = ""
+    unit_base: str | None = None
+    factor: float = 1.0
+
+    @property
+    def value_base(self) -> float:
+        """The value in the unit's base (1.8万家 → 18000)."""
+        return _round(self.value * self.factor)
 
     @property
     def comparable(self) -> float:
-        """The number compared across places: a range's midpoint, a decline negative."""
+        """The number compared across places, in the unit's base (1.8万家 → 18000, unit 家): a
+        range's midpoint, a decline negative."""
         middle = self.value if self.value_max is None else (self.value + self.value_max) / 2
+        middle = _round(middle * self.factor)
         return -middle if self.kind == "change" and self.direction == "down" else middle
 
     @property
@@ -78,6 +99,11 @@ class PlaceTarget:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _round(value: float) -> float:
+    """Twelve significant digits: 2.3 × 10⁴ is 23000, not 23000.000000000004."""
+    return float(f"{value:.12g}")
 
 
 @dataclass
@@ -137,16 +163,41 @@ def _row_key(match: IndicatorMatch, kind: str) -> tuple[str, str, Indicator | No
     return f"{indicator.id}:{kind}", f"{indicator.name} ({kind})", indicator
 
 
+def _canonical_base(indicator: Indicator) -> str | None:
+    """The base unit of a canonical indicator's unit (万人 → 人; None for an index)."""
+    return to_base(1.0, normalise_unit(indicator.unit))[1] if indicator.unit else None
+
+
+def _base_of(target: dict[str, Any]) -> tuple[str | None, float]:
+    """The base unit and the factor to it: the record's ``unit_base`` when it has one (records
+    from before it existed are resolved here with the same lexicon)."""
+    unit = normalise_unit(target.get("unit"))
+    value = float(target["value"])
+    base_value, base_unit = to_base(value, unit)
+    if target.get("unit_base") is not None:
+        base_unit = normalise_unit(str(target["unit_base"]))
+    factor = base_value / value if value else to_base(1.0, unit)[0]
+    return base_unit, factor
+
+
 def place_targets(
-    documents: Iterable[dict[str, Any]], registry: IndicatorRegistry, by: str
+    documents: Iterable[dict[str, Any]],
+    registry: IndicatorRegistry,
+    by: str,
+    labels: dict[tuple[str, str], str] | None = None,
 ) -> list[PlaceTarget]:
     targets: list[PlaceTarget] = []
     for record in documents:
-        place = NATIONAL if is_national(record) else place_of(record, by)
+        place = NATIONAL if is_national(record) else place_of(record, by, labels)
+        doc, source = document_key(record)
         for target in record.get("targets") or []:
+            unit_base, factor = _base_of(target)
             targets.append(
                 PlaceTarget(
-                    doc=str(record["doc"]),
+                    doc=doc,
+                    source=source,
+                    unit_base=unit_base,
+                    factor=factor,
                     place=place,
                     match=registry.match(str(target["indicator"])),
                     value=float(target["value"]),
@@ -181,7 +232,8 @@ def _against_national(cell: Cell, national: Cell, row: Row) -> None:
     # Totals (新增就业 in 万人, 粮食产量) add up over places: the national figure is no line for one.
     if row.indicator is not None and row.indicator.extensive:
         return
-    if normalise_unit(cell.chosen.unit) != normalise_unit(national.chosen.unit):
+    # Like with like: 1.8万家 and 18000家 are one quantity (base unit 家); % and 个 are not.
+    if cell.chosen.unit_base != national.chosen.unit_base:
         return
     better = row.better
     difference = round(cell.chosen.comparable - national.chosen.comparable, 6)
@@ -199,22 +251,34 @@ def build_comparison(
     by: str = "jurisdiction",
     indicator: str | None = None,
 ) -> Comparison:
-    """The comparison of every target in ``documents``; ``indicator`` keeps only rows of that id."""
+    """The comparison of every target in ``documents``; ``indicator`` keeps only rows of that id.
+
+    Two documents with the same ``doc`` (two ``index.html`` in different folders) stay two
+    columns with ``by='doc'``: each is named with its source."""
     if by not in ("jurisdiction", "doc"):
         raise ValueError(f"--by must be jurisdiction or doc, not {by!r}")
+    labels = doc_labels(documents)
     grouped: dict[str, dict[str, list[PlaceTarget]]] = defaultdict(lambda: defaultdict(list))
     rows: dict[str, Row] = {}
-    for target in place_targets(documents, registry, by):
+    homes: dict[str, str | None] = {}
+    for target in place_targets(documents, registry, by, labels):
         key, label, canonical = _row_key(target.match, target.kind)
         if indicator is not None and (canonical is None or canonical.id != indicator):
             continue
+        # Like with like: a row holds one base unit. The registry's unit is a canonical row's
+        # (an unmapped row's: the first seen); a target in another (a share in % of an indicator
+        # counted in 家) gets a row of its own, labelled with its base.
+        if key not in homes:
+            homes[key] = _canonical_base(canonical) if canonical is not None else target.unit_base
+        if target.unit_base != homes[key]:
+            key, label = f"{key}@{target.unit_base}", f"{label} [{target.unit_base or 'no unit'}]"
         rows.setdefault(key, Row(key=key, label=label, kind=target.kind, indicator=canonical))
         grouped[key][target.place].append(target)
 
     codes: dict[str, str] = {}
     for record in documents:
         if not is_national(record):
-            place = place_of(record, by)
+            place = place_of(record, by, labels)
             code = str(record.get("jurisdiction_code") or "999999")
             codes[place] = min(codes.get(place, code), code)
     national_docs = sorted(str(r["doc"]) for r in documents if is_national(r))

@@ -53,6 +53,9 @@ TITLE_RULES = frozenset({"range", "to_year", "before_year", "plan_period", "plan
 LINE_TITLE_RULES = frozenset({"range"})
 # How many leading lines may hold the title or dateline when the context has none.
 HEAD_LINES = 3
+HEADING_CHARS = 24
+REVIEW_LINES = 6
+PROMULGATION_LINES = 6
 # How many trailing lines may hold a signature date.
 TAIL_LINES = 4
 
@@ -112,11 +115,19 @@ def document_year(view: TextView, published_year: int | None = None, title: str 
     lines = [line for line in view.norm.split("\n") if line.strip()]
     heads = [matching_form(title)] if title else []
     heads += lines[:1]
+    # a report that opens on its review (一、2023年工作回顾) is the next year's
+    for head in heads + lines[:REVIEW_LINES]:
+        if head and (reviewed := found["REVIEW_HEADING_RE"].search(head)):
+            return parse_year(reviewed.group("year")) + 1
     for head in heads:
         if head and (match := found["TITLE_YEAR_RE"].search(head)):
             return parse_year(match.group("year"))
     for line in lines[:HEAD_LINES] + lines[-TAIL_LINES:]:
         if match := found["DATELINE_RE"].search(line):
+            return parse_year(match.group("year"))
+    # A story on a period's figures (2023年上半年, 2024年1—6月) is written in that year.
+    for line in lines[:HEAD_LINES]:
+        if match := found["REPORTED_PERIOD_RE"].search(line):
             return parse_year(match.group("year"))
     # A plan period named in the first lines (a news story on 行动方案(2025—2027年)): the story is
     # no older than the period's first year.
@@ -228,6 +239,8 @@ class TimeContext:
     deadline: Deadline | None
     past: bool = False
     source: str | None = None
+    period: int | None = None  # a past clause: the year its facts describe (GUIDELINES §7)
+    past_reason: str | None = None  # what made it past: year, review, cue, weak_cue
 
     @property
     def year(self) -> int | None:
@@ -241,6 +254,7 @@ class _Marker:
     start: int
     deadline: Deadline | None
     past: bool
+    year: int | None = None  # a past marker's year (截至2024年底, 2023年,…)
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
@@ -297,8 +311,18 @@ class TimeScope:
         self._opening_markers = opening
         self._opening_starts = [m.start for m in opening]
 
+        self.bulletin_year = self._bulletin_year(found)
         self._past_spans = _merge_spans(self._past_paragraphs(found) + self._past_sections(found))
         self._past_span_starts = [start for start, _ in self._past_spans]
+        self._past_span_years = self._span_years(found)
+        # review openers (过去一年… / 过去五年…, 一、2023年工作回顾) and whether each covers several years
+        openers = sorted(
+            {start for start in self._paragraph_starts if found["PAST_PARAGRAPH_RE"].match(norm, start)}
+            | {m.start() for m in found["TOP_HEADING_RE"].finditer(norm)}
+        )
+        self._review_openers = openers
+        self._review_multi = [bool(found["MULTI_YEAR_REVIEW_RE"].search(self._heading(o))) for o in openers]
+        self._current_cues = [m.start() for m in found["CURRENT_CUE_RE"].finditer(norm)]
         self.title_deadline = self._title_deadline(found)
 
     # -- building the indexes ------------------------------------------------------------
@@ -361,17 +385,21 @@ class TimeScope:
         past date (截至2024年底,…) report facts."""
         doc_year = self.document_year
         markers = [
-            _Marker(m.start(), None, True)
+            _Marker(m.start(), None, True, parse_year(m.group("year")))
             for m in found["AS_OF_RE"].finditer(self.view.norm)
             if doc_year is None or parse_year(m.group("year")) < doc_year
         ]
         if doc_year is not None:
             markers += [
-                _Marker(m.start("year"), None, True)
+                _Marker(m.start("year"), None, True, parse_year(m.group("year")))
                 for m in found["FACT_YEAR_RE"].finditer(self.view.norm)
                 if parse_year(m.group("year")) < doc_year
             ]
         return markers
+
+    def _heading(self, start: int) -> str:
+        """A heading's words: its line, or (in a text without line breaks) its first characters."""
+        return self.view.norm[start : min(self._paragraph_end(start), start + HEADING_CHARS)]
 
     def _paragraph_end(self, offset: int) -> int:
         end = self.view.norm.find("\n", offset)
@@ -385,6 +413,17 @@ class TimeScope:
                 spans.append((start, self._paragraph_end(start)))
         return spans
 
+    def _span_years(self, found: dict[str, re.Pattern[str]]) -> list[int | None]:
+        """For each past span, the year its heading names (一、2023年工作回顾), else None."""
+        years: list[int | None] = []
+        for start, _ in self._past_spans:
+            heading = self._heading(start)
+            match = (
+                found["TITLE_YEAR_RE"].search(heading) if found["PAST_HEADING_RE"].search(heading) else None
+            )
+            years.append(parse_year(match.group("year")) if match else self.bulletin_year)
+        return years
+
     def _past_sections(self, found: dict[str, re.Pattern[str]]) -> list[tuple[int, int]]:
         """A report's review: a top-level section headed 回顾, or a year before the document's;
         and in a report with a 主要预期目标/工作总体要求 anchor, everything before the anchor."""
@@ -392,20 +431,38 @@ class TimeScope:
         tops = [m.start() for m in found["TOP_HEADING_RE"].finditer(norm)] + [len(norm)]
         spans: list[tuple[int, int]] = []
         for start, end in pairwise(tops):
-            heading = norm[start : self._paragraph_end(start)]
+            heading = self._heading(start)
             if found["PAST_HEADING_RE"].search(heading):
                 spans.append((start, end))
         if self.is_report:
             anchor = found["REPORT_ANCHOR_RE"].search(norm)
             if anchor is not None:
                 spans.append((0, anchor.start()))
+        if self.bulletin_year is not None:
+            spans.append((0, len(norm)))  # a statistical bulletin reports, from end to end
         return spans
+
+    def _bulletin_year(self, found: dict[str, re.Pattern[str]]) -> int | None:
+        """The year a statistical bulletin (2023年…统计公报) reports on, else None."""
+        head = (
+            (self.context.title or "") + "\n" + "\n".join(self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES])
+        )
+        match = found["BULLETIN_TITLE_RE"].search(matching_form(head))
+        return parse_year(match.group("year")) if match else None
 
     def _title_deadline(self, found: dict[str, re.Pattern[str]]) -> Deadline | None:
         """The plan period the title names (行动方案(2025年), (2023-2027年), 2025年政府工作报告,
         力争到2027年…): its end year. Without a title, a range in the first lines stands in."""
         # the title as given (full-width digits, traditional characters) in its matching form
         heads = [(matching_form(self.context.title), TITLE_RULES)] if self.context.title else []
+        # a notice that promulgates a plan (关于印发《X2023年…方案》的通知): the plan's title is the
+        # document's, also when the notice's title is broken over lines
+        opening = "".join(self.view.norm.split("\n", PROMULGATION_LINES)[:PROMULGATION_LINES])
+        for text in (heads[0][0] if heads else "", opening):
+            if promulgated := found["PROMULGATION_RE"].search(text):
+                heads.insert(0, (promulgated.group("inner"), TITLE_RULES))
+                break
+        title_count = len(heads)
         first_lines = self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES]
         heads += [(line, LINE_TITLE_RULES) for line in first_lines]
         for index, (head, rules) in enumerate(heads):
@@ -416,7 +473,7 @@ class TimeScope:
             if deadlines:
                 return max(deadlines, key=lambda d: d.year)
             # A bare year only in the title (or the first line): a report's year, or (2025年).
-            match = found["TITLE_YEAR_RE"].search(head) if index == 0 else None
+            match = found["TITLE_YEAR_RE"].search(head) if index < max(title_count, 1) else None
             if match and (
                 self.is_report
                 or "(" in head[max(0, match.start() - 1) : match.start()]
@@ -493,17 +550,78 @@ class TimeScope:
         deadline = marker.deadline if marker else None
         # 下一步/今后 in the clause's paragraph after the last time cue turns a review forward.
         turned = self._turned_forward(clause_start, clause_end, marker)
-        past = bool(marker and marker.past) and not turned
-        past = past or (self._in_past_span(start) and not turned)
-        past = past or self._has_cue(self._past_cues, clause_start, clause_end)
+        period: int | None = None
+        reason: str | None = None
+        if marker and marker.past and not turned:
+            reason = "year"
+            period = marker.year if marker.year is not None else (deadline.year if deadline else None)
+        elif (span := self._past_span_index(start)) is not None and not turned:
+            # 过去五年: totals over several years (their period is still the year before the report)
+            reason = "review_years" if self._multi_year_review(start, self._past_spans[span][0]) else "review"
+            period = self._past_span_years[span] or self._review_year()
+        elif self._has_cue(self._past_cues, clause_start, clause_end):
+            reason = "cue"
+            period = self._cue_period(clause_start, clause_end)
+        past = reason is not None
         if deadline is None and marker is None:
             if self.title_deadline is not None:
                 deadline, source = self.title_deadline, "title"
             elif self.is_report and self.document_year is not None and not past:
                 deadline, source = self._document_deadline(), "document"
-        if deadline is None or (self.document_year is not None and deadline.year < self.document_year):
-            past = past or self._has_cue(self._weak_past_cues, clause_start, clause_end)
-        return TimeContext(deadline=deadline, past=past, source=source if deadline else None)
+        if (
+            not past
+            and (deadline is None or (self.document_year is not None and deadline.year < self.document_year))
+            and self._has_cue(self._weak_past_cues, clause_start, clause_end)
+        ):
+            past, reason = True, "weak_cue"
+            period = self._cue_period(clause_start, clause_end)
+        return TimeContext(
+            deadline=deadline,
+            past=past,
+            source=source if deadline else None,
+            period=period,
+            past_reason=reason,
+        )
+
+    def _multi_year_review(self, offset: int, span_start: int) -> bool:
+        index = bisect_right(self._review_openers, offset) - 1
+        return index >= 0 and self._review_openers[index] >= span_start and self._review_multi[index]
+
+    def _past_span_index(self, offset: int) -> int | None:
+        index = bisect_right(self._past_span_starts, offset) - 1
+        return index if index >= 0 and offset < self._past_spans[index][1] else None
+
+    def report_anchor(self) -> int | None:
+        """Where a report's plan part starts (its 主要预期目标 / 工作总体要求 anchor), else None."""
+        if not self.is_report:
+            return None
+        match = patterns()["REPORT_ANCHOR_RE"].search(self.view.norm)
+        return match.start() if match else None
+
+    def in_review(self, offset: int) -> bool:
+        """Whether ``offset`` lies in a review: a 回顾 section, a 过去一年 paragraph, a report's
+        part before its anchor."""
+        return self._past_span_index(offset) is not None
+
+    def reported_year(self) -> int | None:
+        """The period of a reported figure with no time cue of its own: a report's review covers
+        the year before it; news and bulletins report their own year."""
+        if self.document_year is None:
+            return None
+        return self.document_year - 1 if self.is_report else self.document_year
+
+    def _review_year(self) -> int | None:
+        """A review (过去一年, 过去五年, 工作回顾) reports up to the year before the document's."""
+        return self.document_year - 1 if self.document_year is not None else None
+
+    def _cue_period(self, clause_start: int, clause_end: int) -> int | None:
+        """今年以来, 目前, 1—6月: the document's own year; 去年, 过去一年 (and any past cue in a
+        report): the year before."""
+        if self.document_year is None:
+            return None
+        if self._has_cue(self._current_cues, clause_start, clause_end):
+            return self.document_year
+        return self.document_year - 1 if self.is_report else self.document_year
 
     def _turned_forward(self, clause_start: int, clause_end: int, marker: _Marker | None) -> bool:
         index = bisect_left(self._future_cues, clause_end) - 1

@@ -21,10 +21,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TypeVar
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeScope
+from pipeline.extract.deadlines import REPORTING_RULES, TimeContext, TimeScope
 from pipeline.extract.document_fields import places
+from pipeline.extract.judge import Candidate, Judge, Verdict
 from pipeline.extract.sectors import sector_of
 from pipeline.resolve.comparators import (
     ComparatorLexicon,
@@ -38,8 +40,9 @@ from pipeline.resolve.units import resolve_unit, unit_lexicon
 from pipeline.resources import ResourceError, compile_expanded, expand_references, guarded_compile, load_yaml
 from pipeline.segment import jieba_tokens, load_user_dictionary
 from pipeline.textview import TextView, matching_form
-from schemas import Target
+from schemas import Result, Target
 
+QuantityT = TypeVar("QuantityT", Target, Result)
 _WORD_LISTS = (
     "action_verbs",
     "action_modifiers",
@@ -117,6 +120,7 @@ def target_rules() -> TargetRules:
         "UNIT": unit_lexicon().fragment(),
         "PREDICATE": _alternation(list(lexicon.predicates)),
         "QUALIFIER": _alternation(list(lexicon.qualifiers)),
+        "INNER_QUALIFIER": _alternation(list(lexicon.inner_qualifiers)),
         "PREFIX": _alternation(list(lexicon.prefixes)),
     }
     clash = set(built) & set(fragments)
@@ -196,7 +200,7 @@ class _Found:
     stance: bool = False
     rule: str = "verb_value"
     inherited_sector: str | None = None
-    statistic_like: bool = False
+    cues: set[str] = field(default_factory=set)
 
     @property
     def sector(self) -> str | None:
@@ -225,7 +229,8 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
             return None  # 一二三产业, 一批: a Chinese numeral with no unit, or an article
     if value is None:
         return None
-    return _Value(match.start(), match.end(), value, value_max, unit, groups["prefix"], groups["qual"])
+    qualifier = groups["qual"] or groups.get("inner")
+    return _Value(match.start(), match.end(), value, value_max, unit, groups["prefix"], qualifier)
 
 
 def _clauses(view: TextView, start: int, end: int) -> list[tuple[int, int]]:
@@ -258,7 +263,8 @@ def _clean_indicator(view: TextView, start: int, end: int) -> tuple[int, int]:
     while start < end:
         segment = norm[start:end]
         base = rules["BASE_YEAR_RE"].search(segment) or rules["FROM_VALUE_RE"].search(segment)
-        if base and base.start() > 0:
+        if base:
+            # 比上年增长7.7%: a base alone names no indicator (the one before is meant)
             end = start + base.start()
             continue
         trail = rules.trailing_re.search(segment)
@@ -323,17 +329,21 @@ def _reported_year(view: TextView, start: int, end: int, context: DocumentContex
     return bool(match and context.year and int(match.group("year")) < context.year)
 
 
-def _reported_before(view: TextView, sentence_start: int, region_start: int, value: _Value) -> bool:
-    """A value the text reports as reached: a time cue earlier in the sentence (去年, 截至目前), a
+def _reported_cues(view: TextView, sentence_start: int, region_start: int, value: _Value) -> set[str]:
+    """Cues that report a value as reached: a time cue earlier in the sentence (去年, 截至目前), a
     reporting cue in the words that lead to it (首次突破), or a comparison before a bare value."""
     rules = target_rules()
     bare = value.qualifier is None and value.prefix is None
-    return bool(
-        rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start)
-        or rules.reported_re.search(view.norm, region_start, value.start)
-        or rules["REPORTED_SHAPE_RE"].search(view.norm, region_start, value.start)
-        or (bare and rules["COMPARISON_RE"].search(view.norm, region_start, value.start))
-    )
+    cues: set[str] = set()
+    if rules["REPORTED_TIME_RE"].search(view.norm, sentence_start, value.start):
+        cues.add("reported_time")
+    if rules.reported_re.search(view.norm, region_start, value.start):
+        cues.add("reported_cue")
+    if rules["REPORTED_SHAPE_RE"].search(view.norm, region_start, value.start):
+        cues.add("reported_shape")
+    if bare and rules["COMPARISON_RE"].search(view.norm, region_start, value.start):
+        cues.add("comparison")
+    return cues
 
 
 def _reported_change(predicate: Predicate, value: _Value, stance: bool) -> bool:
@@ -361,7 +371,7 @@ def _find_in_clause(
     norm = view.norm
     found: list[_Found] = []
     region_start = start
-    rejected_end = -1  # a value joined to a rejected one (分别增长22.9%和17.4%) goes with it
+    rejected_end = -1  # a value joined to an unreadable one goes with it
     for match in rules["VALUE_RE"].finditer(norm, start, end):
         if match.start() < region_start:
             continue
@@ -394,23 +404,24 @@ def _find_in_clause(
             obj = norm[match.end() : object_end]
             if not rules["CJK_RE"].search(obj) or rules["ARABIC_RE"].search(obj):
                 continue
-        if (
-            (joined_only and region_start == rejected_end)
-            or rules.describing_tail_re.search(region)
-            or _reported_before(view, sentence_start, region_start, value)
-        ):
+        if joined_only and region_start == rejected_end:
             region_start = rejected_end = object_end if object_end is not None else match.end()
             continue
         # a value joined to the one before by 、/和 only: the same indicator lists several values
+        # (分别增长22.9%和17.4%), with the cues of the first
         if found and joined_only and object_end is None and not found[-1].action:
             found[-1].values.append(value)
             region_start = match.end()
             continue
+        cues = _reported_cues(view, sentence_start, region_start, value)
+        if rules.describing_tail_re.search(region):
+            cues.add("describing")
         item = _read_item(view, region_start, match, value, object_end, last, carried, start, end)
         region_start = object_end if object_end is not None else match.end()
         if item is None:
             rejected_end = region_start
         else:
+            item.cues |= cues
             found.append(item)
     return found
 
@@ -465,7 +476,7 @@ def _read_item(
         item.predicate = resolve_predicate(change.group("change"))
         indicator = indicator[: change.start()]
     if _reported_change(item.predicate, value, stance) and not rules["BASE_YEAR_MENTION_RE"].search(region):
-        item.statistic_like = True  # kept only under an unambiguous deadline (_targets_from)
+        item.cues.add("statistic_like")  # a commitment only under an unambiguous deadline (the judge)
     if not indicator:
         # 增长7%以上、力争达到8%; 到2030年,达到40%以上: the value belongs to the indicator before
         source = last or carried
@@ -519,7 +530,7 @@ def _read_item(
         # …品牌400个,服务业品牌培育试点企业100家: in a list of commitments a bare count is one too
         and not (last is not None and continues_list and value.unit is not None)
     ):
-        return None  # a bare figure after a plain noun describes, it does not commit
+        item.cues.add("bare_figure")  # a bare figure after a plain noun describes, it does not commit
     item.indicator = indicator
     return item
 
@@ -532,14 +543,71 @@ def _evidence_span(view: TextView, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Target]:
-    time = scope.at(found.clause_start, found.clause_end)
+@dataclass
+class Judged:
+    """A candidate with the judge's verdict: what ``evaluate --misses`` explains drops with."""
+
+    candidate: Candidate
+    verdict: Verdict
+    indicator: str
+    values: list[float]
+
+
+@dataclass
+class Quantities:
+    """The extractor's output: commitments, reported results, and every judged candidate."""
+
+    targets: list[Target] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    judged: list[Judged] = field(default_factory=list)
+
+
+def _candidate(found: _Found, view: TextView, time: TimeContext, context: DocumentContext) -> Candidate:
+    cues = set(found.cues)
     if time.past:
-        return []
-    if found.statistic_like and (time.deadline is None or time.deadline.rule in _AMBIGUOUS_DEADLINE_RULES):
-        # 增长14.6% under 十四五期间 (or no time at all) reads as a statistic; under 到2027年 or
-        # 今年 (a report's targets paragraph: 规上工业增加值增长7.5%) it is a planned change.
-        return []
+        cues.add(f"past:{time.past_reason}")
+    cues.add(f"deadline:{time.source or 'none'}")
+    if time.deadline is not None and time.deadline.rule in _AMBIGUOUS_DEADLINE_RULES:
+        cues.add("ambiguous_deadline")
+    if found.stance:
+        cues.add("stance")
+    sentence = view.sentence_at(found.clause_start)
+    if target_rules()["PLAN_WORD_RE"].search(view.norm, sentence.start, found.clause_end):
+        cues.add("plan_word")
+    return Candidate(
+        start=found.clause_start,
+        end=found.clause_end,
+        text=view.norm[found.clause_start : found.clause_end],
+        context=view.norm[sentence.start : found.clause_start],
+        cues=cues,
+        genre=context.doc_type,
+    )
+
+
+def _result_comparator(predicate: Predicate, value: _Value) -> str:
+    """A reported figure is stated (eq) unless its words bound it: 突破/超过 gt, 以上 ge, 约 approx."""
+    stated = Predicate(comparator="gt" if predicate.comparator == "gt" else "eq")
+    return resolve_comparator(stated, value.prefix, value.qualifier)
+
+
+def _period(time: TimeContext, scope: TimeScope) -> int | None:
+    if time.period is not None:
+        return time.period
+    if time.deadline is not None and time.source == "clause" and time.deadline.rule in REPORTING_RULES:
+        return time.deadline.year
+    return scope.reported_year()
+
+
+def _build(
+    found: _Found, view: TextView, scope: TimeScope, judge: Judge, context: DocumentContext, out: Quantities
+) -> None:
+    """Judge one candidate and build its records: targets, results, or nothing."""
+    time = scope.at(found.clause_start, found.clause_end)
+    candidate = _candidate(found, view, time, context)
+    verdict = judge(candidate)
+    out.judged.append(Judged(candidate, verdict, found.indicator, [v.value for v in found.values]))
+    if verdict.label == "neither":
+        return
     values = found.values
     last = values[-1]
     for value in values:
@@ -555,43 +623,52 @@ def _targets_from(found: _Found, view: TextView, scope: TimeScope) -> list[Targe
     else:
         pairs = [(found.indicator, value) for value in values]
     start, end = _evidence_span(view, found.clause_start, found.clause_end)
-    targets: list[Target] = []
     for indicator, value in pairs:
         predicate = found.predicate
+        kind, direction = predicate.kind, predicate.direction
+        if value.unit in unit_lexicon().change_units and kind == "level" and predicate.comparator == "eq":
+            kind, direction = "change", "up"
+        common = {
+            "indicator": indicator,
+            "value": value.value,
+            "value_max": value.value_max,
+            "unit": value.unit,
+            "kind": kind,
+            "direction": direction,
+            "annual": found.annual,
+            "sector": sector_of(indicator) or found.inherited_sector,
+            "start": start,
+            "end": end,
+            "evidence": view.text[start:end],
+            "rule": found.rule,
+            "confidence": verdict.score,
+            "reason": verdict.reason,
+        }
+        if verdict.label == "result":
+            comparator = _result_comparator(predicate, value)
+            if value.value_max is not None and value.qualifier is None:
+                comparator = "eq"
+            out.results.append(Result(**common, comparator=comparator, period=_period(time, scope)))
+            continue
         comparator = resolve_comparator(predicate, value.prefix, value.qualifier)
         if value.value_max is not None and value.qualifier is None:
             comparator = "eq"
         elif found.stance and comparator == "eq" and predicate.comparator == "eq":
             comparator = "ge"  # 力争…增长3%: a floor the text strives to reach
-        kind, direction = predicate.kind, predicate.direction
-        if value.unit in unit_lexicon().change_units and kind == "level" and predicate.comparator == "eq":
-            kind, direction = "change", "up"
-        targets.append(
+        out.targets.append(
             Target(
-                indicator=indicator,
-                value=value.value,
-                value_max=value.value_max,
-                unit=value.unit,
+                **common,
                 comparator=comparator,
-                kind=kind,
-                direction=direction,
-                annual=found.annual,
                 deadline=time.year,
                 deadline_text=time.deadline.text if time.deadline else None,
-                sector=sector_of(indicator) or found.inherited_sector,
-                start=start,
-                end=end,
-                evidence=view.text[start:end],
-                rule=found.rule,
             )
         )
-    return targets
 
 
-def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
-    """Targets of every clause. The last item of a sentence is carried through its paragraph for
-    a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
-    targets: list[Target] = []
+def _clause_candidates(view: TextView, context: DocumentContext) -> list[_Found]:
+    """Quantified statements of every clause. The last item of a sentence is carried through its
+    paragraph for a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
+    candidates: list[_Found] = []
     has_number = target_rules()["NUMBER_CUE_RE"]
     carried: _Found | None = None
     previous_end = 0
@@ -604,14 +681,17 @@ def _clause_targets(view: TextView, scope: TimeScope, context: DocumentContext) 
         if _is_table_line(view, sentence.start, sentence.end):
             continue
         previous: _Found | None = None
+        opened_past = False
         for start, end in _clauses(view, sentence.start, sentence.end):
-            if _reported_year(view, start, end, context):
-                break  # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
+            # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
+            opened_past = opened_past or _reported_year(view, start, end, context)
             for found in _find_in_clause(view, sentence.start, start, end, previous, carried):
-                targets.extend(_targets_from(found, view, scope))
+                if opened_past:
+                    found.cues.add("opening_past_year")
+                candidates.append(found)
                 previous = found
         carried = previous or carried
-    return targets
+    return candidates
 
 
 @dataclass
@@ -832,7 +912,7 @@ def _headline_zone_end(view: TextView) -> int:
     return position
 
 
-def _in_headline(view: TextView, target: Target, zone_end: int) -> bool:
+def _in_headline(view: TextView, target: Target | Result, zone_end: int) -> bool:
     """A target in one of the opening lines that ends no sentence: a headline or a kicker
     (a table row is not one, however short)."""
     if target.start >= zone_end:
@@ -855,7 +935,11 @@ def _restates(short: str, long: str) -> bool:
     return a in b or shared / len(a) >= _RESTATEMENT_OVERLAP
 
 
-def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[Target]:
+def _when(item: Target | Result) -> int | None:
+    return item.deadline if isinstance(item, Target) else item.period
+
+
+def _drop_headline_restatements(view: TextView, targets: list[QuantityT]) -> list[QuantityT]:
     """GUIDELINES §1: the same target stated in the headline and the body is one target."""
     zone_end = _headline_zone_end(view)
     headline = [_in_headline(view, t, zone_end) for t in targets]
@@ -865,16 +949,39 @@ def _drop_headline_restatements(view: TextView, targets: list[Target]) -> list[T
         for t, in_headline in zip(targets, headline, strict=True)
         if not in_headline
         or not any(
-            (b.value, b.unit, b.deadline) == (t.value, t.unit, t.deadline)
-            and _restates(t.indicator, b.indicator)
+            (b.value, b.unit, _when(b)) == (t.value, t.unit, _when(t)) and _restates(t.indicator, b.indicator)
             for b in body
         )
     ]
 
 
+def extract_quantities(
+    view: TextView, scope: TimeScope, context: DocumentContext, judge: Judge | None = None
+) -> Quantities:
+    """Every quantified statement, judged: commitments become targets (the deadline is the scope's
+    year for the clause, a table's year column for its rows), reported values become results
+    (with the period they describe), the rest nothing."""
+    judge = judge or Judge(mode="rules")
+    out = Quantities()
+    for found in _clause_candidates(view, context):
+        _build(found, view, scope, judge, context, out)
+    out.targets = _deduplicate(view, out.targets + _table_targets(view, scope))
+    out.results = _drop_headline_restatements(view, _deduplicate_results(out.results))
+    return out
+
+
 def extract_targets(view: TextView, scope: TimeScope, context: DocumentContext) -> list[Target]:
-    """Every quantified commitment in the document; clauses the time scope marks as past (a
-    review, an achieved value) are skipped, and the deadline is the scope's year for the clause
-    (a table's year column for its rows)."""
-    targets = _clause_targets(view, scope, context) + _table_targets(view, scope)
-    return _deduplicate(view, targets)
+    """The commitments alone (rules-only judge)."""
+    return extract_quantities(view, scope, context).targets
+
+
+def _deduplicate_results(results: list[Result]) -> list[Result]:
+    """One result per indicator, value, unit and period: the first statement of it."""
+    seen: set[tuple[str, float, str | None, int | None]] = set()
+    kept: list[Result] = []
+    for result in results:
+        key = (_INDICATOR_DROP_RE.sub("", result.indicator), result.value, result.unit, result.period)
+        if key not in seen:
+            seen.add(key)
+            kept.append(result)
+    return kept

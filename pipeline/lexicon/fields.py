@@ -106,7 +106,7 @@ def build_field_patterns(data: Any, source: str = FIELDS_FILE) -> FieldPatterns:
         words = data[key]
         if not isinstance(words, dict) or not all(isinstance(v, list) for v in words.values()):
             raise ResourceError(f"{source}: {key} must map a level to a list of words")
-        unknown_levels = set(words) - {"province", "prefecture", "county"}
+        unknown_levels = set(words) - {"country", "province", "prefecture", "county"}
         if unknown_levels:
             raise ResourceError(f"{source}: {key} has unknown levels {sorted(unknown_levels)}")
         word_lists[key] = {str(level): tuple(str(w) for w in ws) for level, ws in words.items()}

@@ -28,6 +28,7 @@ class ComparatorLexicon:
     predicates: dict[str, Predicate]
     qualifiers: dict[str, str]
     prefixes: dict[str, str]
+    inner_qualifiers: dict[str, str]
 
 
 @cache
@@ -49,11 +50,12 @@ def comparator_lexicon() -> ComparatorLexicon:
         predicates[str(word)] = predicate
     qualifiers = {str(k): str(v) for k, v in data["qualifiers"].items()}
     prefixes = {str(k): str(v) for k, v in data["prefixes"].items()}
-    for table, entries in (("qualifiers", qualifiers), ("prefixes", prefixes)):
+    inner = {str(k): str(v) for k, v in data["inner_qualifiers"].items()}
+    for table, entries in (("qualifiers", qualifiers), ("prefixes", prefixes), ("inner_qualifiers", inner)):
         bad = {k: v for k, v in entries.items() if v not in _COMPARATORS}
         if bad:
             raise ResourceError(f"comparators.yaml: unknown comparator in {table}: {bad}")
-    return ComparatorLexicon(predicates, qualifiers, prefixes)
+    return ComparatorLexicon(predicates, qualifiers, prefixes, inner)
 
 
 def resolve_predicate(words: str | None) -> Predicate:
@@ -68,6 +70,8 @@ def resolve_comparator(predicate: Predicate, prefix: str | None = None, qualifie
     lexicon = comparator_lexicon()
     if qualifier and qualifier in lexicon.qualifiers:
         return lexicon.qualifiers[qualifier]
+    if qualifier and qualifier in lexicon.inner_qualifiers:
+        return lexicon.inner_qualifiers[qualifier]
     if prefix and prefix in lexicon.prefixes:
         return lexicon.prefixes[prefix]
     return predicate.comparator

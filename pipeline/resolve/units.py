@@ -86,3 +86,18 @@ def resolve_unit(span: str | None) -> Unit | None:
     if head in lexicon.base:
         return Unit(text, text, 1.0, lexicon.base[head])
     return None
+
+
+def to_base(value: float, unit: str | None) -> tuple[float, str | None]:
+    """``value`` in its unit's base, and that base: ``(1.8, "万家")`` → ``(18000.0, "家")``.
+
+    A bare number (an index) keeps its value and has no unit; a unit the lexicon does not know is
+    its own base (factor 1), so it still compares only with itself. Twelve significant digits:
+    2.3 × 10⁴ is 23000, not 23000.000000000004.
+    """
+    if not unit:
+        return value, None
+    resolved = resolve_unit(unit)
+    if resolved is None:
+        return value, unit.strip() or None
+    return float(f"{value * resolved.factor:.12g}"), resolved.base

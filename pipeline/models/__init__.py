@@ -1,0 +1,1 @@
+"""Small learned components shipped with the package (artifacts beside their code)."""

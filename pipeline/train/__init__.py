@@ -1,0 +1,1 @@
+"""Training commands for the package's learned components (``make model``)."""

@@ -1,0 +1,115 @@
+"""The reversible text view: artefacts kept out of matching, offsets mapped back exactly.
+
+Spec rows (tests/specs/artefacts.jsonl): ``view`` is the text the extractors match on; the
+span of ``find`` in the view maps back to ``evidence``, the document's own characters (artefacts
+inside included).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline
+from pipeline.textview import TextView
+from schemas import Mention, Programme
+
+SPECS = Path(__file__).parent / "specs" / "artefacts.jsonl"
+
+
+def _rows() -> list[Any]:
+    rows = [json.loads(line) for line in SPECS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [pytest.param(row, id=row["id"]) for row in rows]
+
+
+@pytest.mark.parametrize("row", _rows())
+def test_artefact_spec(row: dict[str, Any]) -> None:
+    view = TextView.from_text(row["input"])
+    assert view.text == row["view"], row["note"]
+    assert len(view.norm) == len(view.text)
+    assert view.original == row["input"]
+    start = view.text.index(row["find"])
+    end = start + len(row["find"])
+    original_start, original_end = view.orig_span(start, end)
+    assert row["input"][original_start:original_end] == row["evidence"], row["note"]
+    assert view.evidence(start, end) == row["evidence"]
+    assert view.has_artefacts == (row["input"] != row["view"])
+
+
+@pytest.mark.parametrize("row", _rows())
+def test_every_kept_character_maps_to_itself(row: dict[str, Any]) -> None:
+    view = TextView.from_text(row["input"])
+    for index, character in enumerate(view.text):
+        source = row["input"][view.orig(index) : view.orig_end(index + 1)]
+        # a kept character maps to itself; a replacement (an entity, a break tag) to its source
+        assert source == character or len(source) > 1, (index, character, source)
+    assert view.orig_span(len(view.text), len(view.text)) == (len(row["input"]),) * 2
+
+
+def test_items_are_copied_back_to_document_offsets() -> None:
+    text = "深入实施“[b]好品[/b]山东”品牌战略，“好品山东”品牌企业达到 500 家。"
+    view = TextView.from_text(text)
+    start = view.text.index("好品山东")
+    end = start + len("好品山东")
+    second = view.text.index("好品山东", end)
+    programme = Programme(
+        name="好品山东",
+        type="brand",
+        start=start,
+        end=end,
+        evidence=view.text[start:end],
+        mentions=[Mention(start=second, end=second + 4, text="好品山东")],
+    )
+    mapped = view.to_original(programme)
+    assert text[mapped.start : mapped.end] == mapped.evidence == "好品[/b]山东"
+    assert text[mapped.mentions[0].start : mapped.mentions[0].end] == mapped.mentions[0].text == "好品山东"
+    assert programme.evidence == "好品山东"  # the view's item is left as it was
+
+
+def test_deadlines_and_targets_come_back_through_pdf_spaces() -> None:
+    text = "到 2025 年，全市规模以上工业企业达到 1000 家，高新技术企业数量突破 500 家。"
+    record = pipeline.extract(text)
+    assert [(t.value, t.deadline) for t in record.targets] == [(1000, 2025), (500, 2025)]
+    assert [d.year for d in record.deadlines] == [2025]
+    assert record.deadlines[0].evidence == "到 2025 年"
+    for item in [*record.targets, *record.deadlines]:
+        assert record.text[item.start : item.end] == item.evidence
+
+
+def test_control_characters_never_stop_extraction() -> None:
+    text = "\x00\x01到2025年，全市制造业产品质量合格率达到94%以上，\x07中国质量奖获奖数量达到2个。"
+    record = pipeline.extract(text, clean=False)
+    assert record.text == text
+    assert [(t.indicator, t.value) for t in record.targets] == [
+        ("制造业产品质量合格率", 94),
+        ("中国质量奖获奖数量", 2),
+    ]
+
+
+_PIECES = st.sampled_from(
+    ["质", "量", "强", "市", "，", "。", "到", "2025", "年", " ", "\n", "[b]", "[/b]", "&nbsp;", "— 3 —",
+     "(zhì)", "，，", "\x00", "达到", "90", "%", "以上"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_view_maps_back_for_any_mix_of_artefacts(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    view = TextView.from_text(text)
+    assert len(view.norm) == len(view.text)
+    previous_end = 0
+    for index in range(len(view.text)):
+        start, end = view.orig(index), view.orig_end(index + 1)
+        assert previous_end <= start < end <= len(text)  # order kept, no overlap
+        previous_end = end
+    for start in range(len(view.text) + 1):
+        for end in range(start, min(len(view.text), start + 6) + 1):
+            original_start, original_end = view.orig_span(start, end)
+            assert 0 <= original_start <= original_end <= len(text)
+            assert view.evidence(start, end) == text[original_start:original_end]
