@@ -17,7 +17,7 @@ import jieba
 from pipeline.extract.context import DocumentContext
 from pipeline.lexicon import Lexicon, Place, PlaceTable, default_lexicon
 from pipeline.lexicon.fields import FieldPatterns
-from pipeline.segment import load_user_dictionary
+from pipeline.segment import load_jieba
 from pipeline.textview import TextView, matching_form
 from schemas import DocType
 
@@ -265,8 +265,11 @@ def _resolve(
 
 
 def _is_word(chars: str) -> bool:
-    """Whether ``chars`` is a word of jieba's dictionary (with the domain user dictionary)."""
-    load_user_dictionary()
+    """Whether ``chars`` is a word of jieba's dictionary (with the domain user dictionary).
+
+    The dictionary is loaded on the first call whatever the segmenter (rjieba does not expose
+    its own), so only documents that name a county standing alone pay for it."""
+    load_jieba()
     return jieba.dt.FREQ.get(chars, 0) > 0
 
 
