@@ -29,9 +29,6 @@ class FurniturePatterns:
     tail_start: tuple[re.Pattern[str], ...]
     teaser_line: tuple[re.Pattern[str], ...]
     footer_line: tuple[re.Pattern[str], ...]
-    markup_line_end: tuple[re.Pattern[str], ...]
-    markup_tag: tuple[re.Pattern[str], ...]
-    ruby_annotation: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -70,23 +67,10 @@ def _story_end(lines: list[str], first_teaser: int) -> int:
     return first_teaser
 
 
-def _without_markup(text: str, patterns: FurniturePatterns) -> str:
-    """Forum markup (``[align=center]…[/align]``) and pinyin annotations (``國(guó)``) removed."""
-    if "[" in text and "[/" in text:
-        for pattern in patterns.markup_line_end:
-            text = pattern.sub("\n", text)
-        for pattern in patterns.markup_tag:
-            text = pattern.sub("", text)
-    if "(" in text or "（" in text:
-        for pattern in patterns.ruby_annotation:
-            text = pattern.sub("", text)
-    return text
-
-
 def clean_text(text: str) -> str:
     """Return the document's main text without furniture, related-article tail or junk."""
     patterns = furniture_patterns()
-    lines = _without_markup(normalise_characters(text), patterns).split("\n")
+    lines = normalise_characters(text).split("\n")
     end = len(lines)
     for i, line in enumerate(lines):
         stripped = line.strip()

@@ -643,7 +643,10 @@ def evaluate(
     else:
         _print_summary(result)
     if misses:
-        _print_misses(report)
+        from pipeline.explain import MissExplainer
+
+        texts = {doc_id: str(record.get("text", "")) for doc_id, record in predictions.items()}
+        _print_misses(report, MissExplainer(_load_nlp(model, "candidates", judge), texts))
 
 
 def _print_summary(result: dict[str, Any]) -> None:
@@ -686,7 +689,7 @@ def _print_summary(result: dict[str, Any]) -> None:
     console.print(accuracy)
 
 
-def _print_misses(report: Any) -> None:
+def _print_misses(report: Any, explainer: Any = None) -> None:
     from pipeline.lexicon.names import name_key as normalise_name
 
     def brief(t: dict[str, Any]) -> str:
@@ -695,9 +698,15 @@ def _print_misses(report: Any) -> None:
 
     for doc in report.documents:
         lines: list[str] = []
-        lines += [f"  - missed target: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_targets]
+        for t in doc.missed_targets:
+            lines.append(f"  - missed target: {brief(t)}  «{t.get('evidence', '')}»")
+            if explainer is not None:
+                lines.append(f"      why: {explainer.why(doc.doc, t)}")
         lines += [f"  + extra target:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_targets]
-        lines += [f"  - missed result: {brief(t)}  «{t.get('evidence', '')}»" for t in doc.missed_results]
+        for t in doc.missed_results:
+            lines.append(f"  - missed result: {brief(t)}  «{t.get('evidence', '')}»")
+            if explainer is not None:
+                lines.append(f"      why: {explainer.why(doc.doc, t)}")
         lines += [f"  + extra result:  {brief(t)}  «{t.get('evidence', '')}»" for t in doc.extra_results]
         lines += [
             f"  - missed qualitative: {q.get('subject')} → {q.get('level')} ({q.get('deadline')})"

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract.agencies import extract_agencies
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeScope, extract_deadlines
+from pipeline.extract.deadlines import extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
 from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
@@ -31,6 +31,7 @@ from pipeline.extract.qualitative import extract_qualitative
 from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
 from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_quantities
+from pipeline.extract.time_scope import TimeScope
 from pipeline.lexicon import Lexicon, default_lexicon, load_lexicon
 from pipeline.segment import text_view
 from pipeline.textview import TextView

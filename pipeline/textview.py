@@ -159,7 +159,10 @@ def _markup_edits(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
     if "[" in text:
         edits += _regex_edits(compiled["MARKUP_ELEMENT_RE"], text)
-        edits += _regex_edits(compiled["MARKUP_TAG_RE"], text)
+        # a closing block tag ([/align], [/p]) ends a line, as </p> does
+        breaks = _regex_edits(compiled["MARKUP_BREAK_RE"], text, "\n")
+        starts = {start for start, _, _ in breaks}
+        edits += breaks + [e for e in _regex_edits(compiled["MARKUP_TAG_RE"], text) if e[0] not in starts]
     if "<" in text:
         edits += _regex_edits(compiled["HTML_BREAK_RE"], text, "\n")
         edits += _regex_edits(compiled["HTML_TAG_RE"], text)

@@ -36,25 +36,3 @@ def test_seed_article_keeps_story_and_drops_tail(seed_text: str) -> None:
     text = clean_text(seed_text)
     assert text.endswith("先进质量文化蔚然成风。")
     assert "[详情]" not in text and "示范区领导" not in text
-
-
-def test_forum_markup_becomes_lines() -> None:
-    raw = (
-        "[align=center][color=rgb(51, 51, 51)][font=宋体][size=3][b]20[/b][b]23[/b][b]年[/b]"
-        "[b]统计公报[/b][/size][/font][/color][/align][align=left][size=3]  全县生产总值增长5%。"
-        "[url=http://example.cn]链接[/url][/size][/align]"
-    )
-    assert clean_text(raw) == "2023年统计公报\n  全县生产总值增长5%。链接"
-
-
-def test_square_brackets_that_are_no_markup_stay() -> None:
-    text = "[ 索引号 ] | 11500000MB156369XY/2024-00001 |\n[1]见附件[b]"
-    assert clean_text(text) == text
-
-
-def test_pinyin_annotations_are_removed() -> None:
-    assert (
-        clean_text("2024年我國(guó)制造業(yè)產(chǎn)品質(zhì)量合格率") == "2024年我國制造業產品質量合格率"
-    )
-    # a bracketed Latin word after a character is no annotation when it is not pinyin-shaped
-    assert clean_text("国内生产总值(GDP)增长5%,研发(R&D)投入") == "国内生产总值(GDP)增长5%,研发(R&D)投入"

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeScope, extract_deadlines
+from pipeline.extract.deadlines import extract_deadlines
 from pipeline.extract.qualitative import extract_qualitative
+from pipeline.extract.time_scope import TimeScope
 from pipeline.textview import TextView
 from schemas import QualitativeTarget
 

@@ -44,3 +44,32 @@ def test_every_result_carries_the_judges_reason(nlp: Language) -> None:
     assert record.results and all(r.reason for r in record.results)
     assert "过去一年" not in (record.results[0].reason or "")  # the reason names cues, not text
     assert any(word in (record.results[0].reason or "") for word in ("review", "reported"))
+
+
+def test_misses_say_which_candidate_and_verdict_dropped_a_gold_item(tmp_path: Path) -> None:
+    """evaluate --misses explains a miss: the candidate that held the value and its verdict."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "2024年工作回顾\n过去一年，全市地区生产总值增长6%。\n"
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    target = {
+        "indicator": "地区生产总值",
+        "value": 6,
+        "unit": "%",
+        "comparator": "eq",
+        "kind": "change",
+        "direction": "up",
+        "deadline": 2024,
+        "evidence": "全市地区生产总值增长6%",
+    }
+    unseen = {**target, "indicator": "城镇新增就业", "value": 77, "unit": "万人", "kind": "level"}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc": "a.txt", "targets": [target, unseen]}, ensure_ascii=False) + "\n")
+    run = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--corpus", str(corpus), "--misses"])
+    assert run.exit_code == 0, run.output
+    assert "judged result: reported" in run.output
+    assert "no candidate holds this value" in run.output

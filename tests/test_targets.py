@@ -12,8 +12,8 @@ import pytest
 import pipeline
 from pipeline.evaluate import evaluate, read_jsonl
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeContext
 from pipeline.extract.targets import extract_targets
+from pipeline.extract.time_scope import TimeContext
 from pipeline.textview import TextView
 from schemas import Deadline, Target
 

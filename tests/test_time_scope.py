@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeContext, TimeScope, extract_deadlines
+from pipeline.extract.deadlines import extract_deadlines
+from pipeline.extract.time_scope import TimeContext, TimeScope
 from pipeline.textview import TextView
 
 

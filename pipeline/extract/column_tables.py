@@ -27,8 +27,8 @@ from functools import cache
 from typing import NamedTuple
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeScope
 from pipeline.extract.sectors import sector_of
+from pipeline.extract.time_scope import TimeScope
 from pipeline.resolve.comparators import Predicate, comparator_lexicon, resolve_comparator, resolve_predicate
 from pipeline.resolve.numbers import parse_number
 from pipeline.resolve.units import resolve_unit, unit_lexicon

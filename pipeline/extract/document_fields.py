@@ -17,7 +17,7 @@ import jieba
 from pipeline.extract.context import DocumentContext
 from pipeline.lexicon import Lexicon, Place, PlaceTable, default_lexicon
 from pipeline.lexicon.fields import FieldPatterns
-from pipeline.segment import load_user_dictionary
+from pipeline.segment import load_jieba
 from pipeline.textview import TextView, matching_form
 from schemas import DocType
 
@@ -265,8 +265,11 @@ def _resolve(
 
 
 def _is_word(chars: str) -> bool:
-    """Whether ``chars`` is a word of jieba's dictionary (with the domain user dictionary)."""
-    load_user_dictionary()
+    """Whether ``chars`` is a word of jieba's dictionary (with the domain user dictionary).
+
+    The dictionary is loaded on the first call whatever the segmenter (rjieba does not expose
+    its own), so only documents that name a county standing alone pay for it."""
+    load_jieba()
     return jieba.dt.FREQ.get(chars, 0) > 0
 
 
@@ -333,11 +336,18 @@ def _voice_levels(haystack: str, lexicon: Lexicon) -> frozenset[str]:
     )
 
 
+def _speaks_for(place: Place, levels: frozenset[str]) -> bool:
+    """Whether ``place`` is of a level the document speaks for; 北京市, 上海市 … speak as cities."""
+    return place.level in levels or (
+        "prefecture" in levels and place.level == "province" and place.name.endswith("市")
+    )
+
+
 def _most_named(text: str, levels: frozenset[str], above: Place | None, lexicon: Lexicon) -> Place | None:
     counts: dict[str, int] = {}
     places_by_code: dict[str, Place] = {}
     for _, _, place in _places_in(text, lexicon, every_mention=True):
-        if place.level in levels and (above is None or above.name in _lineage(lexicon.places, place)):
+        if _speaks_for(place, levels) and (above is None or above.name in _lineage(lexicon.places, place)):
             counts[place.code] = counts.get(place.code, 0) + 1
             places_by_code[place.code] = place
     if not counts:
@@ -363,14 +373,6 @@ def _news_subject(lead: str, lexicon: Lexicon) -> Place | None:
     if not subjects:
         return None
     return max(subjects, key=lambda item: (_LEVEL_RANK[item[2].level], -item[0]))[2]
-
-
-def _speaks_at(place: Place, voice: frozenset[str]) -> bool:
-    """Whether ``place`` is of a level the document speaks for; a municipality (北京市, a
-    province-level 市) speaks as a city does (全市, 我代表市…)."""
-    return place.level in voice or (
-        place.level == "province" and place.name.endswith("市") and "prefecture" in voice
-    )
 
 
 def find_jurisdiction(
@@ -429,14 +431,24 @@ def find_jurisdiction(
     found = _places_in(text, lexicon)
     # the document speaks for a level (我代表市政府, 全市) that its opening lines do not name:
     # the place of that level it names most often further on, below the place named first
-    unnamed_level = bool(voice) and not any(_speaks_at(item[2], voice) for item in found)
+    unnamed_level = bool(voice) and not any(_speaks_for(item[2], voice) for item in found)
     above = found[0][2] if found else None
     if unnamed_level and (place := _most_named(view.norm[:_DEEP_CHARS], voice, above, lexicon)):
         return place
     if found:
         # the place the document speaks for (全县, 本市), when the first place named is above it
-        spoken = [item for item in found if _speaks_at(item[2], voice)]
-        if spoken and _LEVEL_RANK[spoken[0][2].level] > _LEVEL_RANK[found[0][2].level]:
+        first = found[0][2]
+        spoken = [
+            item
+            for item in found
+            if _speaks_for(item[2], voice)
+            and (
+                item[2] is first
+                or first.level == "country"
+                or first.name in _lineage(lexicon.places, item[2])
+            )
+        ]
+        if spoken and _LEVEL_RANK[spoken[0][2].level] > _LEVEL_RANK[first.level]:
             return spoken[0][2]
         return _choose_place(text, found, lexicon)
     if not voice and any(p.search(text) for p in fields.national_framing):

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import TimeScope
+from pipeline.extract.time_scope import TimeScope
 from pipeline.resources import ResourceError, load_patterns
 from pipeline.textview import TextView
 from schemas import QualitativeTarget

@@ -25,10 +25,11 @@ from typing import TypeVar
 
 from pipeline.extract.column_tables import extract_column_tables
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import REPORTING_RULES, TimeContext, TimeScope
+from pipeline.extract.deadlines import REPORTING_RULES
 from pipeline.extract.document_fields import places
 from pipeline.extract.judge import Candidate, Judge, Verdict
 from pipeline.extract.sectors import sector_of
+from pipeline.extract.time_scope import TimeContext, TimeScope
 from pipeline.resolve.comparators import (
     ComparatorLexicon,
     Predicate,
