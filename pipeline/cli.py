@@ -6,9 +6,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -58,7 +59,14 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _check_extract_usage(
-    paths: list[str], output: Path | None, resume: bool, force: bool, model: str | None, segment: str
+    paths: list[str],
+    output: Path | None,
+    resume: bool,
+    force: bool,
+    model: str | None,
+    segment: str,
+    output_format: str = "jsonl",
+    dask: str | None = None,
 ) -> None:
     """Mistakes in the command line stop the run before it starts (exit 2)."""
     from pipeline.config import PipelineConfig
@@ -73,8 +81,18 @@ def _check_extract_usage(
         _usage_error("--resume and --force need an --output file")
     if resume and force:
         _usage_error("--resume continues an output, --force overwrites it: give one of them")
-    if output is not None and output.is_dir():
-        _usage_error(f"--output {output} is a directory")
+    if output_format not in ("jsonl", "parquet"):
+        _usage_error(f"--format is jsonl or parquet, not {output_format!r}")
+    if output_format == "parquet" and to_stdout:
+        _usage_error("--format parquet writes a directory: give it with --output DIR")
+    if output_format == "jsonl" and output is not None and output.is_dir():
+        _usage_error(f"--output {output} is a directory (for a Parquet directory add --format parquet)")
+    if dask is not None:
+        from pipeline.cluster import address_problem
+
+        problem = address_problem(dask)
+        if problem:
+            _usage_error(problem)
     try:
         PipelineConfig(model=model, segment=segment)
     except ValueError as exc:
@@ -193,6 +211,30 @@ def extract(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress display and no summary on standard error.")
     ] = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl: one JSON line per document; parquet: --output is a directory of Parquet "
+            "tables (documents, targets, results, … errors; DIR/<table>/part-NNNNN.parquet).",
+        ),
+    ] = "jsonl",
+    part_size: Annotated[
+        int, typer.Option(min=1, help="Parquet: documents per part file (without --dask).")
+    ] = 1000,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask", help="Run on Dask: a LocalCluster of --workers processes, or --scheduler's workers."
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="A running Dask scheduler (tcp://host:8786) whose workers do the work (implies --dask).",
+        ),
+    ] = None,
 ) -> None:
     """Extract one JSON record per input document: its record, or an error record naming the
     document and the reason.
@@ -201,46 +243,55 @@ def extract(
     output), 2 for usage errors (bad option, no such path, output exists without --resume or
     --force), 130 when interrupted (every line written is complete: continue with --resume).
     """
-    from pipeline.batch import BatchSummary, process_documents, run_batch
+    from pipeline.batch import BatchSummary, run_batch
+    from pipeline.output import OutputError, open_writer
     from pipeline.read import read_documents
-    from pipeline.write import DoneDocuments, OutputError, open_output, resume_output
 
-    _check_extract_usage(paths, output, resume, force, model, segment)
+    dask_address = scheduler if scheduler is not None else "local" if dask else None
+    _check_extract_usage(paths, output, resume, force, model, segment, output_format, dask_address)
     to_file = output is not None and str(output) != "-"
     # Loaded before the output is touched: a pipeline that fails to load leaves it as it was.
-    nlp = _load_nlp(model, segment) if workers == 1 else None
-    done = DoneDocuments()
-    try:
-        if output is not None and to_file and resume:
-            done = resume_output(output)
-        handle = (
-            open_output(output, resume=resume, force=force) if output is not None and to_file else sys.stdout
-        )
-    except OutputError as exc:
-        _usage_error(str(exc))
-    documents = read_documents(
-        paths,
-        text_field=text_field,
-        id_field=id_field,
-        max_chars=max_chars,
-        skip=done.take if done else None,
-        exclude=output if to_file else None,
-    )
-    outcomes = process_documents(
-        documents, workers=workers, model=model, segment=segment, nlp=nlp, timeout=timeout or None
-    )
+    nlp = _load_nlp(model, segment) if workers == 1 and dask_address is None else None
+    options = {"part_documents": part_size} if output_format == "parquet" else {}
     summary = BatchSummary()
+    done = None
     try:
-        with _Progress(enabled=not quiet and err_console.is_terminal) as progress:
-            summary = run_batch(outcomes, _line_writer(handle), on_outcome=progress.update, summary=summary)
+        # The cluster starts before the output is touched: one that cannot start leaves it as it was.
+        with _outcome_source(dask_address, workers, model, segment, timeout or None, nlp) as source:
+            try:
+                writer = open_writer(
+                    output if to_file else None,
+                    output_format,  # type: ignore[arg-type]
+                    resume=resume,
+                    force=force,
+                    **options,
+                )
+            except OutputError as exc:
+                _usage_error(str(exc))
+            done = writer.done
+            try:
+                documents = read_documents(
+                    paths,
+                    text_field=text_field,
+                    id_field=id_field,
+                    max_chars=max_chars,
+                    skip=done.take if done else None,
+                    exclude=output if to_file else None,
+                )
+                with _Progress(enabled=not quiet and err_console.is_terminal) as progress:
+                    summary = run_batch(
+                        source(documents, writer),
+                        writer.write_outcome,
+                        on_outcome=progress.update,
+                        summary=summary,
+                    )
+            finally:
+                writer.close()
     except BrokenPipeError:
         # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(1) from None
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
-    summary.skipped = done.skipped
+    summary.skipped = done.skipped if done is not None else 0
     if not quiet:
         _print_batch_summary(summary, output if to_file else None)
     if summary.interrupted:
@@ -248,10 +299,30 @@ def extract(
     raise typer.Exit(1 if summary.error_count else 0)
 
 
-def _line_writer(handle: TextIO) -> Callable[[str], None]:
-    from pipeline.write import JsonlWriter
+@contextmanager
+def _outcome_source(
+    dask: str | None, workers: int, model: str | None, segment: str, timeout: float | None, nlp: Any
+) -> Iterator[Callable[..., Any]]:
+    """How documents become outcomes: in this process, a process pool, or a Dask cluster."""
+    from pipeline.batch import process_documents
 
-    return JsonlWriter(handle).write_line
+    if dask is None:
+        yield lambda documents, writer: process_documents(
+            documents, workers=workers, model=model, segment=segment, nlp=nlp, timeout=timeout
+        )
+        return
+    from pipeline.cluster import DaskRunner, parse_address
+
+    address = parse_address(dask)
+    try:
+        runner = DaskRunner(address, workers=workers, model=model, segment=segment, timeout=timeout)
+        runner.__enter__()
+    except (OSError, TimeoutError) as exc:
+        _usage_error(f"cannot start or reach the Dask cluster {address or '(local)'}: {exc}")
+    try:
+        yield runner.outcomes
+    finally:
+        runner.close()
 
 
 @app.command()
@@ -567,18 +638,29 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("load")
 def db_load(
-    records: Annotated[list[Path], typer.Argument(help="JSONL files written by `zhpolicy extract`.")],
+    records: Annotated[
+        list[Path],
+        typer.Argument(help="Outputs of `zhpolicy extract`: JSONL files or Parquet directories."),
+    ],
     db: Annotated[Path, typer.Option(help="The DuckDB file (created if missing).")] = Path("policies.duckdb"),
 ) -> None:
-    """Load records into tables documents, targets (with canonical indicator id and match score),
-    programmes, policies and agencies. A document already in the database is replaced."""
-    from pipeline.compare.db import connect, load_documents
+    """Load records into the tables of the Parquet output (documents, targets, results,
+    qualitative, programmes, policies, agencies, … errors), targets and results with their
+    canonical indicator id and match score. A document already in the database is replaced."""
+    from pipeline.compare.db import DatabaseError, connect, load_documents
     from pipeline.compare.registry import load_registry
+    from pipeline.output import OutputError, iter_records
 
-    documents = _compare_documents(records, None)
+    missing = [str(path) for path in records if not path.exists()]
+    if missing:
+        _usage_error(f"no such file or directory: {', '.join(missing)}")
     db.parent.mkdir(parents=True, exist_ok=True)
-    with connect(db) as connection:
-        counts = load_documents(connection, documents, load_registry())
+    stream = (record for path in records for record in iter_records(path))
+    try:
+        with connect(db) as connection:
+            counts = load_documents(connection, stream, load_registry())
+    except (OutputError, DatabaseError) as exc:
+        _usage_error(str(exc))
     err_console.print(f"{db}: " + ", ".join(f"{n} {table}" for table, n in counts.items()), soft_wrap=True)
 
 

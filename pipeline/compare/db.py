@@ -1,45 +1,87 @@
 """An embedded DuckDB database of extracted records, for SQL across many runs.
 
-Tables: ``documents``, ``targets`` (with the canonical ``indicator_id``, its name and the match
-score and method), ``programmes``, ``policies``, ``agencies``. Loading is idempotent per
-document: a document already in the database is replaced. :func:`read_documents` turns the
-tables back into record dicts, so ``zhpolicy compare --db`` shares every step after reading.
+The tables are those of :mod:`pipeline.tables` (the flattening the Parquet output uses):
+``documents``, ``targets``, ``results``, ``qualitative``, ``deadlines``, ``programmes``,
+``policies``, ``agencies``, ``sectors``, ``warnings`` and ``errors``, every row keyed by ``doc``;
+their columns are derived from the record models, so a field added there is a column here (an
+existing database gains it on the next load). A few columns are added for comparison: a table
+with an ``indicator`` gets the canonical ``indicator_id``, its ``indicator_name`` and the match's
+``match_score`` and ``match_method``; a table with a ``name`` gets ``name_key`` (normalised).
+Loading is idempotent per document: a document already in the database is replaced.
+:func:`read_documents` turns the tables back into record dicts, so ``zhpolicy compare --db``
+shares every step after reading.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+from pydantic import TypeAdapter
 
 from pipeline.compare.registry import IndicatorRegistry
 from pipeline.evaluate import normalise_name
+from pipeline.tables import KEY, TableBuffer, records_from_tables, table_names, table_specs
+from schemas import Document, ErrorRecord, Record
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, published DATE,
-    jurisdiction VARCHAR, jurisdiction_code VARCHAR, doc_type VARCHAR, n_targets INTEGER
-);
-CREATE TABLE IF NOT EXISTS targets (
-    doc VARCHAR, position INTEGER, indicator VARCHAR, indicator_id VARCHAR, indicator_name VARCHAR,
-    match_score DOUBLE, match_method VARCHAR, value DOUBLE, value_max DOUBLE, unit VARCHAR,
-    comparator VARCHAR, kind VARCHAR, direction VARCHAR, annual BOOLEAN, deadline INTEGER,
-    sector VARCHAR, evidence VARCHAR, start_offset INTEGER, end_offset INTEGER, rule VARCHAR
-);
-CREATE TABLE IF NOT EXISTS programmes (
-    doc VARCHAR, position INTEGER, name VARCHAR, name_key VARCHAR, type VARCHAR, mentions INTEGER
-);
-CREATE TABLE IF NOT EXISTS policies (
-    doc VARCHAR, position INTEGER, name VARCHAR, name_key VARCHAR, short_names VARCHAR[], mentions INTEGER
-);
-CREATE TABLE IF NOT EXISTS agencies (
-    doc VARCHAR, position INTEGER, name VARCHAR, normalized VARCHAR, role VARCHAR, mentions INTEGER
-);
-"""
-TABLES = ("documents", "targets", "programmes", "policies", "agencies")
+TABLES = table_names()
+# Rows are inserted this many records at a time (memory stays flat however many are loaded).
+LOAD_BATCH = 500
+_RECORD: TypeAdapter[Document | ErrorRecord] = TypeAdapter(Record)
+
+
+class DatabaseError(ValueError):
+    """The database cannot take these records (made by an incompatible zhpolicy version)."""
+
+
+def _enrichment(table: str) -> dict[str, pa.DataType]:
+    fields = {column.field for column in table_specs()[table].columns}
+    extra: dict[str, pa.DataType] = {}
+    if "indicator" in fields:
+        extra.update(
+            indicator_id=pa.string(),
+            indicator_name=pa.string(),
+            match_score=pa.float64(),
+            match_method=pa.string(),
+        )
+    if "name" in fields:
+        extra["name_key"] = pa.string()
+    return extra
+
+
+def table_schema(table: str) -> pa.Schema:
+    """The database table's columns: the flattening's, then the comparison columns."""
+    schema = table_specs()[table].schema
+    for name, kind in _enrichment(table).items():
+        schema = schema.append(pa.field(name, kind))
+    return schema
+
+
+def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and add missing columns (the models gained a field)."""
+    for table in TABLES:
+        empty = table_schema(table).empty_table()
+        connection.register("_zhpolicy_empty", empty)
+        try:
+            connection.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM _zhpolicy_empty")
+            wanted = {
+                row[0]: row[1]
+                for row in connection.execute("DESCRIBE SELECT * FROM _zhpolicy_empty").fetchall()
+            }
+        finally:
+            connection.unregister("_zhpolicy_empty")
+        present = {row[0]: row[1] for row in connection.execute(f"DESCRIBE {table}").fetchall()}
+        for column, kind in wanted.items():
+            if column not in present:
+                connection.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}')
+            elif present[column] != kind:
+                raise DatabaseError(
+                    f"table {table} column {column} is {present[column]}, this zhpolicy writes {kind}: "
+                    "the database was made by another version; load into a new --db file"
+                )
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -47,158 +89,88 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise FileNotFoundError(f"no database at {path}; create it with `zhpolicy db load`")
     connection = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
-        connection.execute(SCHEMA)
+        try:
+            _ensure_tables(connection)
+        except BaseException:
+            connection.close()
+            raise
     return connection
 
 
-def _name(entry: Any) -> str:
-    return str(entry["name"] if isinstance(entry, dict) else entry)
+def _as_record(record: dict[str, Any] | Document | ErrorRecord) -> Document | ErrorRecord:
+    return record if isinstance(record, Document | ErrorRecord) else _RECORD.validate_python(record)
 
 
-def _mentions(entry: Any) -> int:
-    return len(entry.get("mentions") or []) if isinstance(entry, dict) else 0
-
-
-def _rows(record: dict[str, Any], registry: IndicatorRegistry) -> dict[str, list[tuple[Any, ...]]]:
-    doc = str(record["doc"])
-    targets = record.get("targets") or []
-    rows: dict[str, list[tuple[Any, ...]]] = {
-        "documents": [
-            (
-                doc,
-                record.get("source"),
-                record.get("title"),
-                record.get("published"),
-                record.get("jurisdiction"),
-                record.get("jurisdiction_code"),
-                record.get("doc_type"),
-                len(targets),
-            )
-        ],
-        "targets": [],
-        "programmes": [],
-        "policies": [],
-        "agencies": [],
-    }
-    for i, target in enumerate(targets):
-        match = registry.match(str(target["indicator"]))
-        rows["targets"].append(
-            (
-                doc,
-                i,
-                target["indicator"],
-                match.indicator_id,
-                match.indicator.name if match.indicator else None,
-                match.score,
-                match.method,
-                target["value"],
-                target.get("value_max"),
-                target.get("unit"),
-                target.get("comparator"),
-                target.get("kind", "level"),
-                target.get("direction"),
-                bool(target.get("annual")),
-                target.get("deadline"),
-                target.get("sector"),
-                target.get("evidence"),
-                target.get("start"),
-                target.get("end"),
-                target.get("rule"),
-            )
-        )
-    for i, entry in enumerate(record.get("programmes") or []):
-        name = _name(entry)
-        kind = entry.get("type") if isinstance(entry, dict) else None
-        rows["programmes"].append((doc, i, name, normalise_name(name), kind, _mentions(entry)))
-    for i, entry in enumerate(record.get("policies_cited") or []):
-        name = _name(entry)
-        short = list(entry.get("short_names") or []) if isinstance(entry, dict) else []
-        rows["policies"].append((doc, i, name, normalise_name(name), short, _mentions(entry)))
-    for i, entry in enumerate(record.get("agencies") or []):
-        normalized = entry.get("normalized") if isinstance(entry, dict) else None
-        role = entry.get("role") if isinstance(entry, dict) else None
-        rows["agencies"].append((doc, i, _name(entry), normalized, role, _mentions(entry)))
+def _enriched(table: str, rows: pa.Table, registry: IndicatorRegistry) -> pa.Table:
+    extra = _enrichment(table)
+    if "indicator_id" in extra:
+        matches = [registry.match(str(indicator)) for indicator in rows.column("indicator").to_pylist()]
+        rows = rows.append_column("indicator_id", pa.array([m.indicator_id for m in matches], pa.string()))
+        names = [m.indicator.name if m.indicator else None for m in matches]
+        rows = rows.append_column("indicator_name", pa.array(names, pa.string()))
+        rows = rows.append_column("match_score", pa.array([m.score for m in matches], pa.float64()))
+        rows = rows.append_column("match_method", pa.array([m.method for m in matches], pa.string()))
+    if "name_key" in extra:
+        keys = [normalise_name(str(name)) for name in rows.column("name").to_pylist()]
+        rows = rows.append_column("name_key", pa.array(keys, pa.string()))
     return rows
 
 
+def _batches(records: Iterable[dict[str, Any] | Document | ErrorRecord]) -> Iterator[TableBuffer]:
+    buffer = TableBuffer()
+    for record in records:
+        model = _as_record(record)
+        if model.doc in buffer.docs or buffer.records >= LOAD_BATCH:
+            yield buffer
+            buffer = TableBuffer()
+        buffer.add(model)
+    if buffer.records:
+        yield buffer
+
+
 def load_documents(
-    connection: duckdb.DuckDBPyConnection, documents: Iterable[dict[str, Any]], registry: IndicatorRegistry
+    connection: duckdb.DuckDBPyConnection,
+    documents: Iterable[dict[str, Any] | Document | ErrorRecord],
+    registry: IndicatorRegistry,
 ) -> dict[str, int]:
-    """Insert (or replace) ``documents``; returns the number of rows written per table."""
-    batch: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    docs: list[str] = []
-    for record in documents:
-        docs.append(str(record["doc"]))
-        for table, rows in _rows(record, registry).items():
-            batch[table].extend(rows)
+    """Insert (or replace) records (dicts as in the JSONL output, or models); error records go
+    to ``errors``. Returns the number of rows written per table."""
+    counts = dict.fromkeys(TABLES, 0)
     connection.execute("BEGIN TRANSACTION")
     try:
-        if docs:
+        for buffer in _batches(documents):
+            docs = sorted(buffer.docs)
             for table in TABLES:
-                connection.execute(f"DELETE FROM {table} WHERE doc IN (SELECT unnest(?))", [docs])
-        for table in TABLES:
-            if batch[table]:
-                width = len(batch[table][0])
-                placeholders = ", ".join("?" * width)
-                connection.executemany(f"INSERT INTO {table} VALUES ({placeholders})", batch[table])
+                connection.execute(f"DELETE FROM {table} WHERE {KEY} IN (SELECT unnest(?))", [docs])
+            for table, rows in buffer.arrow_tables().items():
+                if not rows.num_rows:
+                    continue
+                connection.register("_zhpolicy_rows", _enriched(table, rows, registry))
+                try:
+                    connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _zhpolicy_rows")
+                finally:
+                    connection.unregister("_zhpolicy_rows")
+                counts[table] += rows.num_rows
         connection.execute("COMMIT")
-    except Exception:
+    except BaseException:
         connection.execute("ROLLBACK")
         raise
-    return {table: len(batch[table]) for table in TABLES}
+    return counts
+
+
+def read_records(connection: duckdb.DuckDBPyConnection) -> Iterator[Document | ErrorRecord]:
+    """The database's records (documents by doc id, then error records), validated."""
+    specs = table_specs()
+    tables = {}
+    for table in TABLES:
+        columns = ", ".join(f'"{field.name}"' for field in specs[table].schema)
+        order = f"{KEY}, position" if specs[table].keyed_by_position else KEY
+        relation = connection.sql(f"SELECT {columns} FROM {table} ORDER BY {order}")
+        # duckdb >= 1.4 names it to_arrow_table; earlier versions arrow.
+        tables[table] = (getattr(relation, "to_arrow_table", None) or relation.arrow)()
+    return records_from_tables(tables)
 
 
 def read_documents(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The database as record dicts (the fields comparison and overlap use), in document order."""
-
-    def fetch(sql: str) -> list[dict[str, Any]]:
-        cursor = connection.execute(sql)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    documents: dict[str, dict[str, Any]] = {}
-    for row in fetch("SELECT * FROM documents ORDER BY doc"):
-        published = row["published"]
-        documents[row["doc"]] = {
-            "status": "ok",
-            "doc": row["doc"],
-            "source": row["source"],
-            "title": row["title"],
-            "published": None if published is None else published.isoformat(),
-            "jurisdiction": row["jurisdiction"],
-            "jurisdiction_code": row["jurisdiction_code"],
-            "doc_type": row["doc_type"],
-            "targets": [],
-            "programmes": [],
-            "policies_cited": [],
-            "agencies": [],
-        }
-    for row in fetch("SELECT * FROM targets ORDER BY doc, position"):
-        documents[row["doc"]]["targets"].append(
-            {
-                "indicator": row["indicator"],
-                "value": row["value"],
-                "value_max": row["value_max"],
-                "unit": row["unit"],
-                "comparator": row["comparator"],
-                "kind": row["kind"],
-                "direction": row["direction"],
-                "annual": row["annual"],
-                "deadline": row["deadline"],
-                "sector": row["sector"],
-                "evidence": row["evidence"],
-                "start": row["start_offset"],
-                "end": row["end_offset"],
-            }
-        )
-    for row in fetch("SELECT * FROM programmes ORDER BY doc, position"):
-        documents[row["doc"]]["programmes"].append({"name": row["name"], "type": row["type"]})
-    for row in fetch("SELECT * FROM policies ORDER BY doc, position"):
-        documents[row["doc"]]["policies_cited"].append(
-            {"name": row["name"], "short_names": list(row["short_names"] or [])}
-        )
-    for row in fetch("SELECT * FROM agencies ORDER BY doc, position"):
-        documents[row["doc"]]["agencies"].append(
-            {"name": row["name"], "normalized": row["normalized"], "role": row["role"]}
-        )
-    return list(documents.values())
+    """The database's documents as record dicts (as in the JSONL output), in doc order."""
+    return [r.model_dump(mode="json") for r in read_records(connection) if isinstance(r, Document)]

@@ -1,4 +1,5 @@
-"""Read the records ``zhpolicy extract`` writes (JSONL) into plain dicts for comparison.
+"""Read the records ``zhpolicy extract`` writes (JSONL, or a Parquet directory) into plain dicts for
+comparison.
 
 Error records and blank lines are skipped and counted; a line that is not JSON names its file
 and line number. The dicts keep the output field names (GUIDELINES, ``schemas/models.py``).
@@ -28,6 +29,9 @@ class LoadedRecords:
 def read_records(paths: Iterable[Path]) -> LoadedRecords:
     loaded = LoadedRecords()
     for path in paths:
+        if path.is_dir():
+            _read_output_directory(path, loaded)
+            continue
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
@@ -46,6 +50,21 @@ def read_records(paths: Iterable[Path]) -> LoadedRecords:
                 continue
             loaded.documents.append(record)
     return loaded
+
+
+def _read_output_directory(path: Path, loaded: LoadedRecords) -> None:
+    """A Parquet output of ``zhpolicy extract --format parquet``, read like its JSONL twin."""
+    from pipeline.output import OutputError, iter_records
+    from schemas import ErrorRecord
+
+    try:
+        for record in iter_records(path):
+            if isinstance(record, ErrorRecord):
+                loaded.skipped_errors.append(record.doc)
+            else:
+                loaded.documents.append(record.model_dump(mode="json"))
+    except OutputError as exc:
+        raise RecordError(str(exc)) from exc
 
 
 def place_of(record: dict[str, Any], by: str) -> str:
