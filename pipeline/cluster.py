@@ -183,8 +183,11 @@ class DaskRunner:
         model: str | None = None,
         segment: str = "candidates",
         timeout: float | None = None,
+        partition_documents: int = PARTITION_DOCUMENTS,
+        partition_characters: int = PARTITION_CHARACTERS,
     ) -> None:
         self.address, self.workers = address, workers
+        self.partition_documents, self.partition_characters = partition_documents, partition_characters
         self.settings = Settings(model, segment, timeout)
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
@@ -246,7 +249,7 @@ class DaskRunner:
         write their partitions as parts of its directory."""
         directory = writer.directory if isinstance(writer, ParquetWriter) else None
         in_flight: deque[tuple[list[RawDocument], int | None, Future]] = deque()
-        chunks = partitions(documents)
+        chunks = partitions(documents, self.partition_documents, self.partition_characters)
         submitted = 0
         try:
             while True:
