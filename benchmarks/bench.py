@@ -4,7 +4,8 @@
 
 Prints characters/s of (a) ``jieba.lcut`` alone, (b) ``spacy.blank("zh")`` with the jieba
 segmenter alone, (c) full zhpolicy extraction (read, clean, segment, extract, validate, write)
-with 1 and 2 workers; the ratio (c)/(a); the time per pipeline stage; and the peak resident
+with 1 and 2 workers; (d) the same on Dask (a LocalCluster of 1 and 2 workers, Parquet output, cluster
+start-up excluded) and its 2-to-1 ratio; the ratio (c)/(a); the time per pipeline stage; and the peak resident
 memory of an extraction run over 1 MB and over 10 MB of input, each measured in a fresh child
 process. Skips (exit 0) when the shared corpus is absent. The figures depend on the machine
 and its load: this is a script to read, not a test.
@@ -56,8 +57,8 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     """A whole batch run as ``zhpolicy extract`` does it; returns when the first record came
     (``time.perf_counter``), to tell worker start-up from steady work."""
     from pipeline.batch import process_documents, run_batch
+    from pipeline.output import JsonlWriter
     from pipeline.read import read_documents
-    from pipeline.write import JsonlWriter, open_output
 
     first: list[float] = []
 
@@ -65,12 +66,37 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
         if not first:
             first.append(time.perf_counter())
 
-    with open_output(output, resume=False, force=True) as handle:
+    writer = JsonlWriter(output, force=True)
+    try:
         outcomes = process_documents(read_documents([str(directory)]), workers=workers, nlp=nlp)
-        summary = run_batch(outcomes, JsonlWriter(handle).write_line, on_outcome=note_first)
+        summary = run_batch(outcomes, writer.write_outcome, on_outcome=note_first)
+    finally:
+        writer.close()
     if summary.error_count:
         raise SystemExit(f"benchmark run had errors: {dict(summary.errors)}")
     return first[0]
+
+
+def dask_run(directory: Path, output: Path, workers: int) -> tuple[float, float]:
+    """``zhpolicy extract --dask -j N --format parquet`` over ``directory``: (seconds to start the
+    LocalCluster and load the pipeline in every worker, seconds of the run itself)."""
+    from pipeline.cluster import DaskRunner
+    from pipeline.output import ParquetWriter
+    from pipeline.read import read_documents
+
+    started = time.perf_counter()
+    with DaskRunner(None, workers=workers) as runner:  # returns once every worker has its pipeline
+        ready = time.perf_counter()
+        writer = ParquetWriter(output, force=True)
+        errors = 0
+        for outcome in runner.outcomes(read_documents([str(directory)]), writer):
+            writer.write_outcome(outcome)
+            errors += outcome.error is not None
+        writer.close()
+        finished = time.perf_counter()
+    if errors:
+        raise SystemExit(f"benchmark run had {errors} errors")
+    return ready - started, finished - ready
 
 
 def _memory_mb(field: str) -> float:
@@ -184,6 +210,16 @@ def main() -> None:
         _rate("(c) zhpolicy extract, 2 workers", characters, time.perf_counter() - started)
         print(f"      of which worker start-up (until the first record): {first_record - started:.2f} s")
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f}")
+
+        print("Dask (a LocalCluster; Parquet parts written by the workers; cluster start-up excluded):")
+        dask_rates = {}
+        for workers in (1, 2):
+            start_up, seconds = dask_run(scratch / "large", scratch / f"dask{workers}", workers)
+            dask_rates[workers] = _rate(
+                f"(d) zhpolicy extract --dask, {workers} worker(s)", characters, seconds
+            )
+            print(f"      cluster start-up and pipeline loading (excluded): {start_up:.2f} s")
+        print(f"  ratio (d) 2 workers / 1 worker: {dask_rates[2] / dask_rates[1]:.2f} (bar: 1.6)")
 
         print("time per stage (1 worker, 1 MB):")
         small_texts = [p.read_text(encoding="utf-8") for p in small]

@@ -287,6 +287,9 @@ def extract(
                     )
             finally:
                 writer.close()
+    except OutputError as exc:  # the output cannot be written, a Dask task failed
+        err_console.print(f"[red]error:[/red] {exc}; continue with --resume", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
     except BrokenPipeError:
         # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -35,6 +35,7 @@ from spacy.language import Language
 from pipeline.batch import DocumentTimeout, Outcome, crashed_outcome, outcome_of
 from pipeline.output.parquet import ParquetWriter, write_part
 from pipeline.read import RawDocument
+from pipeline.write import OutputError
 
 # A partition (one task, one Parquet part) is cut at this many documents or characters: enough
 # work that a task's overhead (milliseconds) does not show, small enough to balance the workers.
@@ -172,6 +173,11 @@ def partitions(
         yield chunk
 
 
+class TaskError(OutputError):
+    """A task failed for a reason that is no document's (the output cannot be written): the run
+    stops; what was written stays, and ``--resume`` continues it."""
+
+
 class DaskRunner:
     """A Dask client (and the ``LocalCluster`` it started, without ``address``) for one run."""
 
@@ -272,6 +278,8 @@ class DaskRunner:
                     if directory is not None and part is not None:
                         _remove_part(directory, part)
                     yield from self._one_at_a_time(chunk)
+                except Exception as exc:  # the task's own code failed, retries spent: not a document's fault
+                    raise TaskError(f"a Dask task failed ({type(exc).__name__}: {exc})") from exc
                 finally:
                     future.release()
         finally:
@@ -296,7 +304,8 @@ def _remove_part(directory: Path, part: int) -> None:
     from pipeline.output.parquet import part_name
 
     for folder in directory.iterdir():
-        (folder / part_name(part)).unlink(missing_ok=True)
+        if folder.is_dir():
+            (folder / part_name(part)).unlink(missing_ok=True)
 
 
 LOCAL = "local"

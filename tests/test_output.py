@@ -173,6 +173,7 @@ def test_parquet_output_usage_errors(tmp_path: Path) -> None:
     assert _extract(str(SAMPLES), "--format", "parquet").exit_code == 2  # no directory given
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert _extract(str(SAMPLES), "-o", str(tmp_path / "file"), "--format", "parquet").exit_code == 2
+    assert _extract(str(SAMPLES), "-o", "s3://bucket/run", "--format", "parquet").exit_code == 2
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine", encoding="utf-8")
     result = _extract(str(SAMPLES), "-o", str(tmp_path / "other"), "--format", "parquet", "--resume")

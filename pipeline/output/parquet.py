@@ -39,6 +39,7 @@ PART_DOCUMENTS = 1000
 PART_CHARACTERS = 20_000_000
 COMPRESSION = "zstd"
 _PART_RE = re.compile(r"^part-(\d+)\.parquet$")
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 _TEMPORARY_RE = re.compile(r"^\.part-\d+\.parquet\.[0-9a-f]+\.tmp$")
 
 
@@ -117,6 +118,11 @@ def prepare_dataset(directory: Path, *, resume: bool, force: bool) -> tuple[Done
     Without ``resume`` or ``force`` a directory that already holds parts is refused; ``force``
     removes its part files (nothing else); ``resume`` removes the files of unfinished parts.
     """
+    if _URL_RE.match(str(directory)):
+        raise OutputError(
+            f"{directory}: object-store URLs are not written directly yet; mount the store (s3fs, "
+            "gcsfuse) and give its path, or write JSONL"
+        )
     if directory.exists() and not directory.is_dir():
         raise OutputError(f"{directory} is a file; --format parquet writes a directory")
     files = list(_our_files(directory)) if directory.is_dir() else []
