@@ -1,11 +1,13 @@
 """Throughput and memory of zhpolicy over the full work reports, repeated to at least 10 MB.
 
     make bench                       # or: .venv/bin/python benchmarks/bench.py [--shared DIR]
+    .venv/bin/python benchmarks/bench.py --dask-only    # only the Dask measurements
 
 Prints characters/s of (a) ``jieba.lcut`` alone, (b) ``spacy.blank("zh")`` with the jieba
 segmenter alone, (c) full zhpolicy extraction (read, clean, segment, extract, validate, write)
-with 1 and 2 workers; (d) the same on Dask (a LocalCluster of 1 and 2 workers, Parquet output, cluster
-start-up excluded) and its 2-to-1 ratio; the ratio (c)/(a); the time per pipeline stage; and the peak resident
+with 1 and 2 workers; (d) the same on Dask (a LocalCluster of 1 and 2 workers, Parquet output,
+cluster start-up excluded) and its 2-to-1 ratio, (e) the read stage alone (what one Dask client can
+feed); the ratio (c)/(a); the time per pipeline stage; and the peak resident
 memory of an extraction run over 1 MB and over 10 MB of input, each measured in a fresh child
 process. Skips (exit 0) when the shared corpus is absent. The figures depend on the machine
 and its load: this is a script to read, not a test.
@@ -14,6 +16,7 @@ and its load: this is a script to read, not a test.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -99,6 +102,24 @@ def dask_run(directory: Path, output: Path, workers: int) -> tuple[float, float]
     return ready - started, finished - ready
 
 
+def dask_section(scratch: Path, characters: int) -> None:
+    """(d) Dask throughput with 1 and 2 workers and their ratio; (e) the client's read stage alone."""
+    from pipeline.read import read_documents
+
+    print(
+        "Dask (a LocalCluster; Parquet parts written by the workers; cluster start-up excluded; "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):"
+    )
+    rates = {}
+    for workers in (1, 2):
+        start_up, seconds = dask_run(scratch / "large", scratch / f"dask{workers}", workers)
+        rates[workers] = _rate(f"(d) zhpolicy extract --dask, {workers} worker(s)", characters, seconds)
+        print(f"      cluster start-up and pipeline loading (excluded): {start_up:.2f} s")
+    print(f"  ratio (d) 2 workers / 1 worker: {rates[2] / rates[1]:.2f} (bar: 1.6)")
+    seconds = _timed(lambda: sum(1 for _ in read_documents([str(scratch / "large")])))
+    _rate("(e) read stage alone (what one client feeds)", characters, seconds)
+
+
 def _memory_mb(field: str) -> float:
     """``VmRSS`` (resident now) or ``VmHWM`` (high-water) of this process, from Linux /proc.
 
@@ -162,6 +183,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
     parser.add_argument("--megabytes", type=float, default=10.0, help="size of the large run")
+    parser.add_argument("--dask-only", action="store_true", help="only the Dask measurements (d), (e)")
     parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
     if args.rss is not None:
@@ -176,6 +198,14 @@ def main() -> None:
     import spacy
 
     from pipeline.segment import load_user_dictionary
+
+    if args.dask_only:
+        with tempfile.TemporaryDirectory() as scratch_dir:
+            large = build_corpus(source, Path(scratch_dir) / "large", int(args.megabytes * MB))
+            characters = sum(len(p.read_text(encoding="utf-8")) for p in large)
+            print(f"corpus: {len(large)} documents, {characters:,} characters")
+            dask_section(Path(scratch_dir), characters)
+        return
 
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
@@ -211,15 +241,7 @@ def main() -> None:
         print(f"      of which worker start-up (until the first record): {first_record - started:.2f} s")
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f}")
 
-        print("Dask (a LocalCluster; Parquet parts written by the workers; cluster start-up excluded):")
-        dask_rates = {}
-        for workers in (1, 2):
-            start_up, seconds = dask_run(scratch / "large", scratch / f"dask{workers}", workers)
-            dask_rates[workers] = _rate(
-                f"(d) zhpolicy extract --dask, {workers} worker(s)", characters, seconds
-            )
-            print(f"      cluster start-up and pipeline loading (excluded): {start_up:.2f} s")
-        print(f"  ratio (d) 2 workers / 1 worker: {dask_rates[2] / dask_rates[1]:.2f} (bar: 1.6)")
+        dask_section(scratch, characters)
 
         print("time per stage (1 worker, 1 MB):")
         small_texts = [p.read_text(encoding="utf-8") for p in small]

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from schemas import Document, ErrorRecord
 
@@ -187,7 +188,7 @@ def _row(spec: TableSpec, data: Mapping[str, Any], leading: dict[str, Any]) -> d
     for column in spec.columns:
         value = data.get(column.field)
         if column.kind == "json":
-            row[column.name] = json.dumps(value, ensure_ascii=False)
+            row[column.name] = json.dumps(value, ensure_ascii=False, default=to_jsonable_python)
         else:
             row[column.name] = _to_column(value)
     return row
