@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pipeline.batch import Outcome
 from pipeline.output.jsonl import JsonlWriter, iter_jsonl_records
-from pipeline.output.parquet import ParquetWriter, is_dataset, iter_dataset_records
 from pipeline.write import DoneDocuments, OutputError
 from schemas import Document, ErrorRecord
+
+if TYPE_CHECKING:
+    from pipeline.output.parquet import ParquetWriter
 
 Format = Literal["jsonl", "parquet"]
 FORMATS: tuple[Format, ...] = ("jsonl", "parquet")
@@ -32,6 +34,15 @@ __all__ = [
     "iter_records",
     "open_writer",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # pyarrow (some 60 MB resident) is imported only when Parquet is used.
+    if name == "ParquetWriter":
+        from pipeline.output.parquet import ParquetWriter
+
+        return ParquetWriter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class RecordWriter(Protocol):
@@ -56,6 +67,8 @@ def open_writer(
     if fmt == "parquet":
         if output is None:
             raise OutputError("--format parquet needs an --output directory")
+        from pipeline.output.parquet import ParquetWriter
+
         return ParquetWriter(output, resume=resume, force=force, **options)
     if fmt != "jsonl":
         raise OutputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -70,6 +83,8 @@ def iter_records(path: Path) -> Iterator[Document | ErrorRecord]:
     :class:`OutputError` for a path that is neither, or a line that is not a record.
     """
     if path.is_dir():
+        from pipeline.output.parquet import is_dataset, iter_dataset_records
+
         if not is_dataset(path):
             raise OutputError(f"{path} is a directory but not a zhpolicy Parquet output (no documents/)")
         return iter_dataset_records(path)
