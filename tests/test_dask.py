@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from pipeline.batch import outcome_of
 from pipeline.cli import app
-from pipeline.cluster import DaskRunner, outcome_with_deadline, partitions
+from pipeline.cluster import DaskRunner, outcome_with_deadline, partitions, worker_pipeline
 from pipeline.output import ParquetWriter, iter_records
-from pipeline.output.parquet import committed_parts
+from pipeline.output.parquet import committed_parts, part_name
 from pipeline.read import RawDocument, read_documents
 from pipeline.write import record_json
 from tests.conftest import PROJECT, SAMPLES
@@ -174,8 +174,19 @@ def test_scheduler_and_workers_give_the_records_of_a_local_run(
             assert outcome.encoded is None  # written on the worker, not sent back
             writer.write_outcome(outcome)
         writer.close()
+        # Each worker loaded the pipeline once, however many tasks it ran.
+        assert set(dask.client.run(lambda: worker_pipeline.cache_info().misses).values()) == {1}
     assert sorted(record_json(r) for r in iter_records(tmp_path / "pq")) == sorted(expected)
-    assert len(committed_parts(tmp_path / "pq")) == -(-len(expected) // 4)
+    parts = committed_parts(tmp_path / "pq")
+    assert len(parts) == -(-len(expected) // 4)
+
+    # --resume through the cluster: a part lost in a crash is redone, nothing else.
+    (tmp_path / "pq" / "documents" / part_name(parts[1])).unlink()
+    args = ["extract", *paths, "-o", str(tmp_path / "pq"), "--format", "parquet", "--resume", "--quiet"]
+    result = runner.invoke(app, [*args, "--scheduler", scheduler])
+    assert result.exit_code in (0, 1), result.output
+    assert sorted(record_json(r) for r in iter_records(tmp_path / "pq")) == sorted(expected)
+    assert committed_parts(tmp_path / "pq") == [*parts[:1], *parts[2:], parts[-1] + 1]
 
 
 def test_a_worker_killed_mid_run_loses_no_document(nlp: Language, tmp_path: Path, scheduler: str) -> None:
