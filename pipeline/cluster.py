@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import re
 import threading
 import uuid
@@ -253,7 +254,9 @@ class DaskRunner:
     def outcomes(self, documents: Iterable[RawDocument], writer: Any = None) -> Iterator[Outcome]:
         """Outcomes in input order, one per document. With a :class:`ParquetWriter` the workers
         write their partitions as parts of its directory."""
-        directory = writer.directory if isinstance(writer, ParquetWriter) else None
+        # Absolute as the client sees it (not resolved: a shared mount keeps its name on every
+        # machine); a relative path would be taken from each worker's own working directory.
+        directory = Path(os.path.abspath(writer.directory)) if isinstance(writer, ParquetWriter) else None
         in_flight: deque[tuple[list[RawDocument], int | None, Future]] = deque()
         chunks = partitions(documents, self.partition_documents, self.partition_characters)
         submitted = 0
