@@ -620,6 +620,8 @@ def _outcome_source(
         return
     from pipeline.cluster import DaskRunner, parse_address
 
+    # Dask's own loggers log at INFO (cluster start, every worker): only with -v, as ours do.
+    logging.getLogger("distributed").setLevel(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
     address = parse_address(dask)
     try:
         runner = DaskRunner(address, workers=workers, model=model, segment=segment, timeout=timeout)
