@@ -234,3 +234,72 @@ def test_compare_and_db_load_read_parquet_as_they_read_jsonl(outcomes: list, tmp
             ).fetchone()[0]
             assert ids > 0
     assert counts["a"] == counts["b"] and counts["a"]["errors"] == sum(1 for o in outcomes if o.error)
+
+
+# --- the merge with main: documents keyed by doc and source, resume as for JSONL ---
+
+
+def test_parquet_resume_tries_worker_crashed_documents_again(outcomes: list, tmp_path: Path) -> None:
+    from pipeline.read import source_key
+
+    documents = [o.record for o in outcomes if o.error is None][:3]
+    crashed = documents[2]
+    out = tmp_path / "out"
+    writer = ParquetWriter(out, part_documents=2)
+    for record in documents[:2]:
+        writer.write(record)
+    message = "the worker process died while extracting this document (2 times alone in the pool)"
+    writer.write(ErrorRecord(doc=crashed.doc, source=crashed.source, error="worker_crashed", message=message))
+    writer.close()
+    again = ParquetWriter(out, resume=True)
+    assert len(again.done) == 2
+    assert again.done.take((documents[0].doc, source_key(documents[0].source)))
+    assert not again.done.take((crashed.doc, source_key(crashed.source)))  # tried again
+    assert [r.error for r in iter_records(out) if isinstance(r, ErrorRecord)] == []
+    again.write(crashed)
+    again.close()
+    assert _sorted_lines(iter_records(out)) == _sorted_lines(documents)
+
+
+def test_a_parquet_output_inside_an_input_directory_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text("到2025年,制造业质量竞争力指数达到92。", encoding="utf-8")
+    result = _extract(str(corpus), "-o", str(corpus / "run"), "--format", "parquet")
+    assert result.exit_code == 2 and "inside the input" in result.output
+    assert not (corpus / "run").exists()
+    assert _extract(str(corpus / "plan.txt"), "-o", str(tmp_path), "--format", "parquet").exit_code == 2
+
+
+def test_db_load_keeps_two_documents_of_one_name_from_parquet(outcomes: list, tmp_path: Path) -> None:
+    record = next(o.record for o in outcomes if o.error is None and o.record.targets)
+    twins = [record.model_copy(update={"doc": "index.html", "source": f"{d}/index.html"}) for d in "ab"]
+    writer = ParquetWriter(tmp_path / "out")
+    for twin in twins:
+        writer.write(twin)
+    writer.close()
+    joined = duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{tmp_path}/out/targets/*.parquet') "
+        f"JOIN read_parquet('{tmp_path}/out/documents/*.parquet') USING (doc, source)"
+    ).fetchall()
+    assert joined == [(2 * len(record.targets),)]
+    db = tmp_path / "p.duckdb"
+    for _ in range(2):  # loading again replaces, never duplicates
+        result = runner.invoke(app, ["db", "load", str(tmp_path / "out"), "--db", str(db)])
+        assert result.exit_code == 0 and "2 documents" in result.output, result.output
+    with duckdb.connect(str(db), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT d.source, count(*) FROM targets t JOIN documents d USING (doc, source) "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert rows == [("a/index.html", len(record.targets)), ("b/index.html", len(record.targets))]
+    # compare --by doc tells them apart, from the Parquet directory as from JSONL.
+    by_doc = runner.invoke(app, ["compare", str(tmp_path / "out"), "--by", "doc", "-f", "csv"])
+    assert by_doc.exit_code == 0 and "index.html (a/index.html)" in by_doc.stdout
+
+
+def test_db_load_names_an_invalid_line(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text(json.dumps({"doc": "a.txt", "status": "ok", "targets": []}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["db", "load", str(path), "--db", str(tmp_path / "p.duckdb")])
+    assert result.exit_code == 2 and "out.jsonl:1" in result.output and "text" in result.output

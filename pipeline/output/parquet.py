@@ -188,7 +188,7 @@ def _drop_retried_errors(directory: Path, number: int) -> None:
     errors = pq.read_table(path)
     kept = [i for i, error in enumerate(errors.column("error").to_pylist()) if error not in RETRIED_ERRORS]
     if len(kept) < errors.num_rows:
-        _write_file(errors.take(kept), directory / ERRORS, number)
+        _write_file(errors.take(pa.array(kept, pa.int64())), directory / ERRORS, number)
 
 
 def read_part(directory: Path, number: int) -> dict[str, pa.Table]:
