@@ -1,10 +1,13 @@
 """Throughput and memory of zhpolicy over the full work reports, repeated to at least 10 MB.
 
     make bench                       # or: .venv/bin/python benchmarks/bench.py [--shared DIR]
+    .venv/bin/python benchmarks/bench.py --dask-only    # only the Dask measurements
 
 Prints characters/s of (a) ``jieba.lcut`` alone, (b) ``spacy.blank("zh")`` with the jieba
 segmenter alone, (c) full zhpolicy extraction (read, clean, segment, extract, validate, write)
-with 1 and 2 workers; the ratio (c)/(a); the time per pipeline stage; and the peak resident
+with 1 and 2 workers; (d) the same on Dask (a LocalCluster of 1 and 2 workers, Parquet output,
+cluster start-up excluded) and its 2-to-1 ratio, (e) the read stage alone (what one Dask client can
+feed); the ratio (c)/(a); the time per pipeline stage; and the peak resident
 memory of an extraction run over 1 MB and over 10 MB of input, each measured in a fresh child
 process. Skips (exit 0) when the shared corpus is absent. The figures depend on the machine
 and its load: this is a script to read, not a test.
@@ -13,12 +16,14 @@ and its load: this is a script to read, not a test.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -63,8 +68,8 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     """A whole batch run as ``zhpolicy extract`` does it; returns when the first record came
     (``time.perf_counter``), to tell worker start-up from steady work."""
     from pipeline.batch import process_documents, run_batch
+    from pipeline.output import JsonlWriter
     from pipeline.read import read_documents
-    from pipeline.write import JsonlWriter, open_output
 
     first: list[float] = []
 
@@ -72,12 +77,85 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
         if not first:
             first.append(time.perf_counter())
 
-    with open_output(output, resume=False, force=True) as handle:
+    writer = JsonlWriter(output, force=True)
+    try:
         outcomes = process_documents(read_documents([str(directory)]), workers=workers, nlp=nlp)
-        summary = run_batch(outcomes, JsonlWriter(handle).write_line, on_outcome=note_first)
+        summary = run_batch(outcomes, writer.write_outcome, on_outcome=note_first)
+    finally:
+        writer.close()
     if summary.error_count:
         raise SystemExit(f"benchmark run had errors: {dict(summary.errors)}")
     return first[0]
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class DaskRun:
+    start_up: float  # seconds to start the LocalCluster and load the pipeline in every worker
+    seconds: float  # the run itself
+    worker_cpu: list[float]  # CPU seconds each worker process spent during the run
+    client_cpu: float  # CPU seconds of this process (client and scheduler) during the run
+
+
+def dask_run(directory: Path, output: Path, workers: int) -> DaskRun:
+    """``zhpolicy extract --dask -j N --format parquet`` over ``directory``, timed and with the CPU
+    time of every process, so that a run on a shared machine can still be read."""
+    from pipeline.cluster import DaskRunner
+    from pipeline.output import ParquetWriter
+    from pipeline.read import read_documents
+
+    started = time.perf_counter()
+    with DaskRunner(None, workers=workers) as runner:  # returns once every worker has its pipeline
+        assert runner.client is not None
+        ready = time.perf_counter()
+        cpu_before, client_before = runner.client.run(_cpu_seconds), _cpu_seconds()
+        writer = ParquetWriter(output, force=True)
+        errors = 0
+        for outcome in runner.outcomes(read_documents([str(directory)]), writer):
+            writer.write_outcome(outcome)
+            errors += outcome.error is not None
+        writer.close()
+        finished = time.perf_counter()
+        cpu_after, client_after = runner.client.run(_cpu_seconds), _cpu_seconds()
+    if errors:
+        raise SystemExit(f"benchmark run had {errors} errors")
+    worker_cpu = [cpu_after[w] - cpu_before[w] for w in cpu_after]
+    return DaskRun(ready - started, finished - ready, worker_cpu, client_after - client_before)
+
+
+def dask_section(scratch: Path, characters: int) -> None:
+    """(d) Dask throughput with 1 and 2 workers and their ratio; (e) the client's read stage alone.
+
+    On a machine shared with other jobs the wall-clock ratio says little (a second worker gets no
+    second core); the CPU seconds each process spent say how the work divides: the estimate is the
+    wall time on two idle cores, each worker on its own core and the client's share spread over both.
+    """
+    from pipeline.read import read_documents
+
+    print(
+        "Dask (a LocalCluster; Parquet parts written by the workers; cluster start-up excluded; "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):"
+    )
+    runs = {}
+    for workers in (1, 2):
+        run = runs[workers] = dask_run(scratch / "large", scratch / f"dask{workers}", workers)
+        _rate(f"(d) zhpolicy extract --dask, {workers} worker(s)", characters, run.seconds)
+        cpu = " + ".join(f"{c:.1f}" for c in run.worker_cpu)
+        print(
+            f"      cluster start-up and pipeline loading (excluded): {run.start_up:.2f} s; CPU seconds: "
+            f"workers {cpu}, client and scheduler {run.client_cpu:.1f}"
+        )
+    print(f"  ratio (d) 2 workers / 1 worker, wall clock: {runs[1].seconds / runs[2].seconds:.2f} (bar: 1.6)")
+    one, two = runs[1], runs[2]
+    idle_one = max(sum(one.worker_cpu), (sum(one.worker_cpu) + one.client_cpu) / 2)
+    idle_two = max(max(two.worker_cpu), (sum(two.worker_cpu) + two.client_cpu) / 2)
+    print(f"  ratio (d) 2 workers / 1 worker on two idle cores, from CPU seconds: {idle_one / idle_two:.2f}")
+    seconds = _timed(lambda: sum(1 for _ in read_documents([str(scratch / "large")])))
+    _rate("(e) read stage alone (what one client feeds)", characters, seconds)
 
 
 def _memory_mb(field: str) -> float:
@@ -157,6 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
     parser.add_argument("--megabytes", type=float, default=10.0, help="size of the large run")
+    parser.add_argument("--dask-only", action="store_true", help="only the Dask measurements (d), (e)")
     parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
     if args.rss is not None:
@@ -171,6 +250,14 @@ def main() -> None:
     import spacy
 
     from pipeline.segment import load_user_dictionary
+
+    if args.dask_only:
+        with tempfile.TemporaryDirectory() as scratch_dir:
+            large = build_corpus(source, Path(scratch_dir) / "large", int(args.megabytes * MB))
+            characters = sum(len(p.read_text(encoding="utf-8")) for p in large)
+            print(f"corpus: {len(large)} documents, {characters:,} characters")
+            dask_section(Path(scratch_dir), characters)
+        return
 
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
@@ -220,6 +307,8 @@ def main() -> None:
         _rate("(c) zhpolicy extract, 2 workers", characters, time.perf_counter() - started)
         print(f"      of which worker start-up (until the first record): {first_record - started:.2f} s")
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f} (by CPU time {jieba_cpu / one_cpu:.2f})")
+
+        dask_section(scratch, characters)
 
         print("time per stage (1 worker, 1 MB):")
         small_texts = [p.read_text(encoding="utf-8") for p in small]

@@ -24,12 +24,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from spacy.language import Language
 
 from pipeline.read import RawDocument
-from schemas import ErrorRecord
+from schemas import Document, ErrorRecord
 
 # A chunk is cut at this many documents or characters, whichever comes first: small enough to
 # keep the pool busy and memory flat, large enough that inter-process overhead does not show.
@@ -45,15 +46,52 @@ VOCABULARY_LIMIT = 100_000
 
 @dataclass(frozen=True)
 class Outcome:
-    """One document's output line and what the summary needs to know about it."""
+    """One document's record and what the summary needs to know about it.
 
-    line: str
+    ``encoded`` is the record; once the outcome has crossed a process boundary (a worker of the
+    pool, a Dask worker) it is the record's JSON line, parsed back only if a writer asks for the
+    record; ``None`` when the record was already written where it was made (a Dask worker's
+    Parquet part)."""
+
     doc: str
     source: str | None
     error: str | None
     message: str | None
     targets: int
     characters: int
+    encoded: Document | ErrorRecord | str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, record: Document | ErrorRecord, characters: int) -> Outcome:
+        if isinstance(record, ErrorRecord):
+            return cls(record.doc, record.source, record.error, record.message, 0, characters, record)
+        return cls(record.doc, record.source, None, None, len(record.targets), characters, record)
+
+    @property
+    def record(self) -> Document | ErrorRecord | None:
+        if isinstance(self.encoded, str):
+            from pipeline.write import parse_record
+
+            return parse_record(self.encoded)
+        return self.encoded
+
+    @property
+    def line(self) -> str:
+        """The record's JSON line (the JSONL writer's output)."""
+        from pipeline.write import record_json
+
+        if self.encoded is None:
+            raise ValueError(f"the record of {self.doc} was written where it was made")
+        return self.encoded if isinstance(self.encoded, str) else record_json(self.encoded)
+
+    def without_record(self) -> Outcome:
+        return replace(self, encoded=None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A JSON line pickles several times faster than the pydantic model it is made from.
+        encoded = None if self.encoded is None else self.line
+        fields = (self.doc, self.source, self.error, self.message, self.targets, self.characters)
+        return (Outcome, (*fields, encoded))
 
 
 @dataclass
@@ -113,9 +151,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) -> Outcome:
-    """Process one document into its output line; never raises (but for Ctrl-C)."""
+    """Process one document into its outcome; never raises (but for Ctrl-C)."""
     from pipeline.run import process_raw
-    from pipeline.write import record_json
 
     try:
         with vocabulary_scope(nlp), time_limit(timeout):
@@ -124,13 +161,7 @@ def outcome_of(nlp: Language, raw: RawDocument, timeout: float | None = None) ->
         message = f"extraction took longer than --timeout {timeout:g} s; the document was skipped"
         record = ErrorRecord(doc=raw.doc, source=raw.source, error="timeout", message=message)
     characters = len(raw.text) if raw.text else 0  # counted after: a PDF's text is read in process_raw
-    if isinstance(record, ErrorRecord):
-        return Outcome(
-            record_json(record), record.doc, record.source, record.error, record.message, 0, characters
-        )
-    return Outcome(
-        record_json(record), record.doc, record.source, None, None, len(record.targets), characters
-    )
+    return Outcome.of(record, characters)
 
 
 # Times a document is tried alone in a fresh pool before it is blamed for a worker's death.
@@ -138,14 +169,12 @@ ALONE_ATTEMPTS = 2
 
 
 def crashed_outcome(raw: RawDocument) -> Outcome:
-    from pipeline.write import record_json
-
     message = (
         f"the worker process died while extracting this document ({ALONE_ATTEMPTS} times alone in "
         "the pool); it was skipped (--resume tries it again)"
     )
     record = ErrorRecord(doc=raw.doc, source=raw.source, error="worker_crashed", message=message)
-    return Outcome(record_json(record), raw.doc, raw.source, record.error, message, 0, 0)
+    return Outcome.of(record, 0)
 
 
 _worker_nlp: Language | None = None
@@ -337,17 +366,18 @@ def process_documents(
 
 def run_batch(
     outcomes: Iterable[Outcome],
-    write_line: Callable[[str], None],
+    write: Callable[[Outcome], None],
     *,
     on_outcome: Callable[[Outcome, BatchSummary], None] | None = None,
     summary: BatchSummary | None = None,
 ) -> BatchSummary:
-    """Write every outcome's line as it comes; Ctrl-C stops cleanly after the last whole line."""
+    """Hand every outcome to ``write`` (a writer's ``write_outcome``) as it comes; Ctrl-C stops
+    cleanly after the last whole record."""
     summary = summary or BatchSummary()
     started = time.perf_counter()
     try:
         for outcome in outcomes:
-            write_line(outcome.line)
+            write(outcome)
             summary.add(outcome)
             if on_outcome is not None:
                 on_outcome(outcome, summary)

@@ -13,10 +13,11 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.exceptions
@@ -125,6 +126,13 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class RecordFormat(StrEnum):
+    """What ``zhpolicy extract`` writes (``pipeline.output.FORMATS``)."""
+
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
 SUFFIX_FORMATS = {
     ".csv": OutputFormat.csv,
     ".md": OutputFormat.markdown,
@@ -170,8 +178,31 @@ def _usage_error(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _check_parquet_output(paths: list[str], output: Path) -> None:
+    """A Parquet directory is never an input, nor inside one (its parts would be read back as
+    inputs), nor a file."""
+    if output.exists() and not output.is_dir():
+        _usage_error(f"--output {output} is a file; --format parquet writes a directory")
+    resolved = os.path.realpath(output)
+    for path in paths:
+        if path == "-":
+            continue
+        given = os.path.realpath(path)
+        if resolved == given or resolved.startswith(os.path.join(given, "")):
+            _usage_error(f"--output {output} is inside the input {path}: its parts would be read as inputs")
+        if given.startswith(os.path.join(resolved, "")):
+            _usage_error(f"--output {output} holds the input {path}: it would be overwritten")
+
+
 def _check_extract_usage(
-    paths: list[str], output: Path | None, resume: bool, force: bool, model: str | None, segment: str
+    paths: list[str],
+    output: Path | None,
+    resume: bool,
+    force: bool,
+    model: str | None,
+    segment: str,
+    output_format: str = "jsonl",
+    dask: str | None = None,
 ) -> None:
     """Mistakes in the command line stop the run before it starts (exit 2)."""
     from pipeline.config import PipelineConfig
@@ -186,9 +217,13 @@ def _check_extract_usage(
         _usage_error("--resume and --force need an --output file")
     if resume and force:
         _usage_error("--resume continues an output, --force overwrites it: give one of them")
-    if output is not None and output.is_dir():
-        _usage_error(f"--output {output} is a directory")
-    if output is not None and not to_stdout and output.is_file():
+    if output_format == "parquet" and to_stdout:
+        _usage_error("--format parquet writes a directory: give it with --output DIR")
+    if output_format == "jsonl" and output is not None and output.is_dir():
+        _usage_error(f"--output {output} is a directory (for a Parquet directory add --format parquet)")
+    if output_format == "parquet" and output is not None and not to_stdout:
+        _check_parquet_output(paths, output)
+    if output_format == "jsonl" and output is not None and not to_stdout and output.is_file():
         from pipeline.read import SUPPORTED_SUFFIXES, is_zhpolicy_output
 
         resolved = os.path.realpath(output)
@@ -203,6 +238,12 @@ def _check_extract_usage(
                 and not is_zhpolicy_output(output)
             ):
                 _usage_error(f"--output {output} is an input file in {path}: it would be overwritten")
+    if dask is not None:
+        from pipeline.cluster import address_problem
+
+        problem = address_problem(dask)
+        if problem:
+            _usage_error(problem)
     try:
         PipelineConfig(model=model, segment=segment)
     except ValueError as exc:
@@ -354,7 +395,10 @@ def extract(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE.jsonl", help="Output JSONL file (default: standard output)."
+            "--output",
+            "-o",
+            metavar="FILE.jsonl",
+            help="Output JSONL file (default: standard output); with --format parquet a directory.",
         ),
     ] = None,
     text_field: Annotated[
@@ -412,6 +456,30 @@ def extract(
             help="The end summary on standard error (default: only when it is a terminal, or with -v).",
         ),
     ] = None,
+    output_format: Annotated[
+        RecordFormat,
+        typer.Option(
+            "--format",
+            help="jsonl: one JSON line per document; parquet: --output is a directory of Parquet "
+            "tables (documents, targets, results, … errors; DIR/<table>/part-NNNNN.parquet).",
+        ),
+    ] = RecordFormat.jsonl,
+    part_size: Annotated[
+        int, typer.Option(min=1, help="Parquet: documents per part file (without --dask).")
+    ] = 1000,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask", help="Run on Dask: a LocalCluster of --workers processes, or --scheduler's workers."
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="A running Dask scheduler (tcp://host:8786) whose workers do the work (implies --dask).",
+        ),
+    ] = None,
 ) -> None:
     """Extract one JSON record per input document: its record, or an error record naming the
     document and the reason.
@@ -422,17 +490,22 @@ def extract(
     an unexpected internal error (one line; the traceback with --debug), 130 when interrupted by
     Ctrl-C and 143 by SIGTERM (every line written is complete: continue with --resume).
     """
+    dask_address = scheduler if scheduler is not None else LOCAL_CLUSTER if dask else None
     with _Stop() as stop:
         try:
             _extract(
                 paths, output, text_field, id_field, max_chars, model, segment, workers, resume, force,
-                timeout, quiet, show_summary, stop,
+                timeout, quiet, show_summary, output_format, part_size, dask_address, stop,
             )  # fmt: skip
         except KeyboardInterrupt:
-            # Before the batch began (loading the pipeline): nothing was written.
+            # Before the batch began (loading the pipeline, starting the cluster): nothing was written.
             if not quiet:
                 err_console.print("[yellow]interrupted[/yellow] before any document was processed")
             raise typer.Exit(stop.exit_code) from None
+
+
+# ``--dask`` without ``--scheduler``: a LocalCluster (pipeline.cluster.LOCAL).
+LOCAL_CLUSTER = "local"
 
 
 def _extract(
@@ -442,72 +515,81 @@ def _extract(
     id_field: str,
     max_chars: int,
     model: str | None,
-    segment: str,
+    segment: SegmentMode,
     workers: int,
     resume: bool,
     force: bool,
     timeout: float,
     quiet: bool,
     show_summary: bool | None,
+    output_format: RecordFormat,
+    part_size: int,
+    dask: str | None,
     stop: _Stop,
 ) -> None:
-    from pipeline.batch import BatchSummary, process_documents, run_batch
+    from pipeline.batch import BatchSummary, run_batch
+    from pipeline.output import OutputError, open_writer
     from pipeline.read import count_documents, read_documents
-    from pipeline.write import DoneDocuments, OutputError, open_output, resume_output
+    from pipeline.write import DoneDocuments
 
     segment_mode = segment.value
-    _check_extract_usage(paths, output, resume, force, model, segment_mode)
+    fmt = output_format.value
+    _check_extract_usage(paths, output, resume, force, model, segment_mode, fmt, dask)
     _check_resources()
     to_file = output is not None and str(output) != "-"
     # Loaded before the output is touched: a pipeline that fails to load leaves it as it was.
-    nlp = _load_nlp(model, segment_mode) if workers == 1 else None
-    done = DoneDocuments()
-    try:
-        if output is not None and to_file and resume:
-            done = resume_output(output)
-        handle = (
-            open_output(output, resume=resume, force=force) if output is not None and to_file else sys.stdout
-        )
-    except OutputError as exc:
-        _usage_error(str(exc))
+    nlp = _load_nlp(model, segment_mode) if workers == 1 and dask is None else None
+    options = {"part_documents": part_size} if fmt == "parquet" else {}
 
     def notice(message: str) -> None:
         if not quiet:
             err_console.print(f"[yellow]note:[/yellow] {message}", highlight=False, soft_wrap=True)
 
     exclude = output if to_file else None
-    documents = read_documents(
-        paths,
-        text_field=text_field,
-        id_field=id_field,
-        max_chars=max_chars,
-        skip=done.take if done else None,
-        exclude=exclude,
-        notice=notice,
-    )
-    outcomes = process_documents(
-        documents, workers=workers, model=model, segment=segment_mode, nlp=nlp, timeout=timeout or None
-    )
     summary = BatchSummary()
+    done = DoneDocuments()
     write_failed: OSError | None = None
     counter = None if "-" in paths else (lambda: count_documents(paths, exclude))
-    try:
-        with _Progress(enabled=not quiet and err_console.is_terminal, count=counter) as progress:
-            progress.skipped = lambda: done.skipped
-            summary = run_batch(outcomes, _line_writer(handle), on_outcome=progress.update, summary=summary)
-    except BrokenPipeError:
-        # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(1) from None
-    except OSError as exc:  # the output cannot take more (a full disk, a quota, an I/O error)
-        write_failed = exc
-    finally:
-        close = getattr(outcomes, "close", None)
-        if close is not None:
-            close()  # stops the workers now, not when the generator is collected
-        if handle is not sys.stdout:
+    # The cluster starts before the output is touched: one that cannot start leaves it as it was.
+    with _outcome_source(dask, workers, model, segment_mode, timeout or None, nlp) as source:
+        try:
+            writer = open_writer(output if to_file else None, fmt, resume=resume, force=force, **options)  # type: ignore[arg-type]
+        except OutputError as exc:
+            _usage_error(str(exc))
+        done = writer.done
+        documents = read_documents(
+            paths,
+            text_field=text_field,
+            id_field=id_field,
+            max_chars=max_chars,
+            skip=done.take if done else None,
+            exclude=exclude,
+            notice=notice,
+        )
+        outcomes = source(documents, writer)
+        try:
+            with _Progress(enabled=not quiet and err_console.is_terminal, count=counter) as progress:
+                progress.skipped = lambda: done.skipped
+                summary = run_batch(
+                    outcomes, writer.write_outcome, on_outcome=progress.update, summary=summary
+                )
+        except BrokenPipeError:
+            # Whoever read standard output went away (`… | head`): stop quietly, not with a traceback.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        except OutputError as exc:  # a Dask task failed for a reason that is no document's
+            err_console.print(
+                f"[red]error:[/red] {exc}; continue with --resume", highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(2) from exc
+        except OSError as exc:  # the output cannot take more (a full disk, a quota, an I/O error)
+            write_failed = exc
+        finally:
+            close = getattr(outcomes, "close", None)
+            if close is not None:
+                close()  # stops the workers now, not when the generator is collected
             try:
-                handle.close()
+                writer.close()
             except OSError as exc:
                 write_failed = write_failed or exc
     if write_failed is not None:
@@ -528,10 +610,32 @@ def _extract(
     raise typer.Exit(1 if summary.error_count else 0)
 
 
-def _line_writer(handle: TextIO) -> Callable[[str], None]:
-    from pipeline.write import JsonlWriter
+@contextmanager
+def _outcome_source(
+    dask: str | None, workers: int, model: str | None, segment: str, timeout: float | None, nlp: Any
+) -> Iterator[Callable[..., Any]]:
+    """How documents become outcomes: in this process, a process pool, or a Dask cluster."""
+    from pipeline.batch import process_documents
 
-    return JsonlWriter(handle).write_line
+    if dask is None:
+        yield lambda documents, writer: process_documents(
+            documents, workers=workers, model=model, segment=segment, nlp=nlp, timeout=timeout
+        )
+        return
+    from pipeline.cluster import DaskRunner, parse_address
+
+    # Dask's own loggers log at INFO (cluster start, every worker): only with -v, as ours do.
+    logging.getLogger("distributed").setLevel(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
+    address = parse_address(dask)
+    try:
+        runner = DaskRunner(address, workers=workers, model=model, segment=segment, timeout=timeout)
+        runner.__enter__()
+    except (OSError, TimeoutError) as exc:
+        _usage_error(f"cannot start or reach the Dask cluster {address or '(local)'}: {exc}")
+    try:
+        yield runner.outcomes
+    finally:
+        runner.close()
 
 
 @app.command()
@@ -539,7 +643,9 @@ def summary(
     records: Annotated[
         Path,
         typer.Argument(
-            metavar="FILE.jsonl", help="A JSONL file written by `zhpolicy extract`; - reads standard input."
+            metavar="FILE.jsonl|DIR",
+            help="A JSONL file written by `zhpolicy extract` (- reads standard input), or its Parquet "
+            "directory.",
         ),
     ],
 ) -> None:
@@ -549,7 +655,7 @@ def summary(
     from pipeline.compare.records import RecordError, iter_records
 
     counted = ("targets", "qualitative", "programmes", "policies_cited", "agencies", "warnings")
-    if str(records) != "-" and not records.is_file():
+    if str(records) != "-" and not records.exists():
         _usage_error(f"no such file: {records}")
     table = Table(title=f"zhpolicy records in {'standard input' if str(records) == '-' else records}")
     table.add_column("doc", overflow="fold", max_width=36)
@@ -784,8 +890,11 @@ def _compare_documents(records: list[Path], db: Path | None) -> list[dict[str, A
         except (FileNotFoundError, DatabaseError) as exc:
             _usage_error(str(exc))
     if not records:
-        _usage_error("give JSONL files written by `zhpolicy extract` (- for standard input), or --db")
-    missing = [str(path) for path in records if str(path) != "-" and not path.is_file()]
+        _usage_error(
+            "give JSONL files written by `zhpolicy extract` (- for standard input) or its Parquet "
+            "directories, or --db"
+        )
+    missing = [str(path) for path in records if str(path) != "-" and not path.exists()]
     if missing:
         _usage_error(f"no such file: {', '.join(missing)}")
     try:
@@ -844,8 +953,8 @@ def compare(
     records: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="FILE.jsonl",
-            help="JSONL files written by `zhpolicy extract`; - reads standard input.",
+            metavar="FILE.jsonl|DIR",
+            help="JSONL files written by `zhpolicy extract` (- reads standard input) or Parquet directories.",
         ),
     ] = None,
     db: Annotated[
@@ -974,7 +1083,12 @@ _SUFFIX_FORMATS = {
 
 @app.command()
 def track(
-    records: Annotated[list[Path], typer.Argument(help="JSONL files written by `zhpolicy extract`.")],
+    records: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSONL files written by `zhpolicy extract` (- reads standard input) or Parquet directories."
+        ),
+    ],
     indicator: Annotated[
         str | None, typer.Option(help="Only this canonical indicator (id, name or variant).")
     ] = None,
@@ -1106,34 +1220,75 @@ def db_load(
     records: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE.jsonl", help="JSONL files written by `zhpolicy extract`; - reads standard input."
+            metavar="FILE.jsonl|DIR",
+            help="Outputs of `zhpolicy extract`: JSONL files (- reads standard input) or Parquet "
+            "directories.",
         ),
     ],
     db: Annotated[
         Path, typer.Option(metavar="FILE.duckdb", help="The DuckDB file (created if missing).")
     ] = Path("policies.duckdb"),
 ) -> None:
-    """Load records into tables documents, targets (with canonical indicator id and match score),
-    programmes, policies and agencies. A document is its doc and source together: one already in
-    the database is replaced, and one given twice is loaded once, from its last line."""
+    """Load records into the tables of the Parquet output (documents, targets, results,
+    qualitative, programmes, policies, agencies, … errors), targets and results with their
+    canonical indicator id and match score. A document is its doc and source together: one
+    already in the database is replaced, and one given twice is loaded once, from its last line."""
     from pipeline.compare.db import DatabaseError, connect, load_documents
+    from pipeline.compare.records import RecordError
     from pipeline.compare.registry import load_registry
 
-    documents = _compare_documents(records, None)
+    missing = [str(path) for path in records if str(path) != "-" and not path.exists()]
+    if missing:
+        _usage_error(f"no such file or directory: {', '.join(missing)}")
     db.parent.mkdir(parents=True, exist_ok=True)
     try:
         with connect(db) as connection:
-            counts = load_documents(connection, documents, load_registry())
-    except DatabaseError as exc:
+            counts = load_documents(connection, _validated_records(records), load_registry())
+    except (RecordError, DatabaseError) as exc:
         _usage_error(str(exc))
-    names = {"documents": "document", "targets": "target", "programmes": "programme", "agencies": "agency"}
     shown = [
-        plural(n, names[table], "agencies" if table == "agencies" else None)
-        if table in names
-        else plural(n, "policy", "policies")
+        plural(n, *_TABLE_WORDS.get(table, (table, table)))
         for table, n in counts.items()
+        if n or table in ("documents", "targets")
     ]
     err_console.print(f"{db}: " + ", ".join(shown), soft_wrap=True, highlight=False)
+
+
+# How `db load` names its tables' rows: (one, many).
+_TABLE_WORDS = {
+    "documents": ("document", "documents"),
+    "targets": ("target", "targets"),
+    "results": ("result", "results"),
+    "qualitative": ("qualitative target", "qualitative targets"),
+    "deadlines": ("deadline", "deadlines"),
+    "programmes": ("programme", "programmes"),
+    "policies": ("policy", "policies"),
+    "agencies": ("agency", "agencies"),
+    "sectors": ("sector count", "sector counts"),
+    "warnings": ("warning", "warnings"),
+    "errors": ("error record", "error records"),
+}
+
+
+def _validated_records(paths: list[Path]) -> Iterator[Any]:
+    """The records of JSONL files (``-``: standard input) and Parquet directories, validated; a
+    line that is not a valid record is a :class:`RecordError` naming its file and line."""
+    from pydantic import ValidationError
+
+    from pipeline.compare.db import as_record
+    from pipeline.compare.records import RecordError
+    from pipeline.compare.records import iter_records as iter_record_dicts
+
+    for path in paths:
+        for number, record in iter_record_dicts(path):
+            try:
+                yield as_record(record)
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                where = ".".join(map(str, problem["loc"]))
+                raise RecordError(
+                    f"{path}:{number}: not a valid zhpolicy record ({where}: {problem['msg']})"
+                ) from None
 
 
 if __name__ == "__main__":

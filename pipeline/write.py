@@ -13,11 +13,20 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from schemas import Document, ErrorRecord
+from pydantic import TypeAdapter
+
+from schemas import Document, ErrorRecord, Record
+
+_RECORD = TypeAdapter(Record)
 
 
 def record_json(record: Document | ErrorRecord) -> str:
     return record.model_dump_json(exclude_none=False)
+
+
+def parse_record(line: str | bytes) -> Document | ErrorRecord:
+    """A record from its JSON line (validated; raises ``pydantic.ValidationError``)."""
+    return _RECORD.validate_json(line)
 
 
 class JsonlWriter:

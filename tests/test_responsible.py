@@ -96,6 +96,12 @@ def test_db_load_carries_responsible_and_binding(tmp_path: Path) -> None:
 
     record = _record("a.txt", "甲市", [("合格率", ["市市场监管局", "市工信局"]), ("覆盖率", [])])
     record["targets"][0]["binding"] = True
+    # The database takes whole records (its tables derive from the models): text and offsets.
+    record["text"] = "合格率达到5%。覆盖率达到5%。"
+    for target in record["targets"]:
+        evidence = f"{target['indicator']}达到5%"
+        start = record["text"].index(evidence)
+        target.update(start=start, end=start + len(evidence), evidence=evidence)
     path = tmp_path / "policies.duckdb"
     with connect(path) as connection:
         load_documents(connection, [record], load_registry())

@@ -1,4 +1,5 @@
-"""Read the records ``zhpolicy extract`` writes (JSONL) into plain dicts for comparison.
+"""Read the records ``zhpolicy extract`` writes (JSONL, or a Parquet directory) into plain dicts for
+comparison.
 
 Error records and blank lines are skipped and counted; a line that is not JSON names its file
 and line number. The dicts keep the output field names (GUIDELINES, ``schemas/models.py``).
@@ -48,8 +49,25 @@ def _open_lines(path: Path) -> Iterator[str]:
         yield from handle
 
 
+def _iter_output_directory(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """A Parquet output of ``zhpolicy extract --format parquet``, read like its JSONL twin:
+    ``(record number, record dict)``, the dicts as the JSONL lines would hold them."""
+    from pipeline.output import OutputError
+    from pipeline.output import iter_records as iter_output_records
+
+    try:
+        for number, record in enumerate(iter_output_records(path), start=1):
+            yield number, record.model_dump(mode="json")
+    except OutputError as exc:
+        raise RecordError(str(exc)) from exc
+
+
 def iter_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, record)`` for every non-blank line; :class:`RecordError` on anything else."""
+    """``(line number, record)`` for every non-blank line of a JSONL file (``-``: standard input),
+    or every record of a Parquet output directory; :class:`RecordError` on anything else."""
+    if str(path) != STDIN and path.is_dir():
+        yield from _iter_output_directory(path)
+        return
     number = 0
     try:
         for number, line in enumerate(_open_lines(path), start=1):
