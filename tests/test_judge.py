@@ -24,6 +24,9 @@ def _candidate(text: str, *cues: str, genre: str | None = "report") -> Candidate
         pytest.param(("reported_cue", "deadline:clause"), "policy", "result", True, id="reporting_cue_wins"),
         pytest.param(("comparison", "plan_word"), "report", "commitment", False, id="comparison_in_plan"),
         pytest.param(("comparison",), "report", "result", True, id="comparison_alone"),
+        pytest.param(
+            ("comparison", "stance", "past:review"), "report", "result", True, id="comparison_in_review"
+        ),
         pytest.param(("past:year", "deadline:carried"), "report", "result", True, id="past_year"),
         pytest.param(("past:review", "deadline:document"), "report", "result", False, id="review_scope"),
         pytest.param(

@@ -73,7 +73,7 @@ def rule_verdict(candidate: Candidate) -> Verdict:
     past = sorted(cues & PAST_SCOPE_CUES)
     future = sorted(cues & FUTURE_CUES)
     reported = sorted(cues & REPORTED_CUES)
-    if reported == ["comparison"] and cues & {"stance", "plan_word"}:
+    if reported == ["comparison"] and cues & {"stance", "plan_word"} and not past:
         # 拟发行…1.3万亿元、比上年增加3000亿元: a planned figure's change against last year
         return Verdict("commitment", 0.7, "comparison beside a plan word")
     if reported:
