@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint bench schema evaluate install clean
+.PHONY: demo test lint bench schema evaluate install clean model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ evaluate: $(STAMP)
 # Throughput and peak memory over ../shared/corpus/full repeated to 10 MB (skips without it).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
+
+# Train the shipped models (name recogniser: pipeline/models/ner; needs ../shared). demo never trains.
+model: $(STAMP)
+	$(BIN)/python -m pipeline.train.ner --shared $(SHARED)
 
 schema: $(STAMP)
 	$(BIN)/zhpolicy schema

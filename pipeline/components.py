@@ -14,6 +14,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.extract import ner
 from pipeline.extract.agencies import extract_agencies
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import TimeScope, extract_deadlines
@@ -50,6 +51,7 @@ COMPONENT_ORDER = (
     "zhpolicy_programmes",
     "zhpolicy_policies",
     "zhpolicy_agencies",
+    "zhpolicy_ner",
     "zhpolicy_sectors",
 )
 
@@ -184,6 +186,44 @@ def make_agencies(nlp: Language, name: str) -> ItemComponent:
     return ItemComponent(
         name, "zp_agencies", "AGENCY", lambda doc, view: extract_agencies(view, document_context(doc))
     )
+
+
+class NameRecogniserComponent:
+    """The trained recall layer (``pipeline/extract/ner.py``): adds the model's programme and
+    agency names that the rules did not find. Loads its model once, when the pipeline is built."""
+
+    def __init__(self, name: str, path: str | None, mode: str, threshold: float | None) -> None:
+        if mode not in ner.MODES:
+            raise ValueError(f"zhpolicy_ner: unknown mode {mode!r}; valid: {', '.join(ner.MODES)}")
+        self.name = name
+        self.mode = mode
+        self.threshold = threshold
+        self.model = ner.load_model(path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        view = text_view(doc)
+        programmes = list(doc._.zp_programmes or []) if self.mode == "merge" else []
+        agencies = list(doc._.zp_agencies or []) if self.mode == "merge" else []
+        covered = ner.covered_spans([*programmes, *agencies])
+        spans = ner.predict_spans(self.model, view.norm, covered, self.threshold)
+        if spans:
+            programmes, agencies = ner.merge_predictions(
+                view, spans, programmes, agencies, document_context(doc)
+            )
+        _store(doc, "zp_programmes", programmes, "PROGRAMME")
+        _store(doc, "zp_agencies", agencies, "AGENCY")
+        return doc
+
+
+@Language.factory(
+    "zhpolicy_ner",
+    assigns=["doc._.zp_programmes", "doc._.zp_agencies"],
+    default_config={"path": None, "mode": "merge", "threshold": None},
+)
+def make_ner(
+    nlp: Language, name: str, path: str | None, mode: str, threshold: float | None
+) -> NameRecogniserComponent:
+    return NameRecogniserComponent(name, path, mode, threshold)
 
 
 @Language.factory("zhpolicy_sectors", assigns=["doc._.zp_sectors"])
