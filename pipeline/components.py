@@ -198,6 +198,7 @@ class NameRecogniserComponent:
         self.name = name
         self.mode = mode
         self.threshold = threshold
+        ner.ner_settings()  # a broken ner.yaml stops the run here, not at the first document
         self.model = ner.load_model(path)
 
     def __call__(self, doc: Doc) -> Doc:

@@ -47,6 +47,8 @@ _NAME_STRIP_RE = re.compile(r"[\s“”\"'「」『』《》〈〉()（）·・,
 @dataclass(frozen=True)
 class NerSettings:
     cue_re: re.Pattern[str]
+    programme_cue_re: re.Pattern[str]
+    agency_cue_re: re.Pattern[str]
     sentence_end_re: re.Pattern[str]
     span_break_re: re.Pattern[str]
     max_length: int
@@ -61,7 +63,9 @@ def ner_settings() -> NerSettings:
     data = load_yaml("ner.yaml")
     try:
         return NerSettings(
-            cue_re=guarded_compile(str(data["CUE_RE"])),
+            cue_re=guarded_compile(f"{data['PROGRAMME_CUE_RE']}|{data['AGENCY_CUE_RE']}"),
+            programme_cue_re=guarded_compile(str(data["PROGRAMME_CUE_RE"])),
+            agency_cue_re=guarded_compile(str(data["AGENCY_CUE_RE"])),
             sentence_end_re=guarded_compile(str(data["SENTENCE_END_RE"])),
             span_break_re=guarded_compile(str(data["SPAN_BREAK_RE"])),
             max_length=int(data["max_length"]),
@@ -133,9 +137,11 @@ def sentences(norm: str, settings: NerSettings | None = None) -> Iterator[tuple[
         start = match.end()
 
 
-def _uncovered_cue(sentence: str, offset: int, covered: list[tuple[int, int]], settings: NerSettings) -> bool:
+def _uncovered_cue(
+    sentence: str, offset: int, covered: list[tuple[int, int]], cue_re: re.Pattern[str]
+) -> bool:
     starts = [s for s, _ in covered]
-    for match in settings.cue_re.finditer(sentence):
+    for match in cue_re.finditer(sentence):
         position = offset + match.start()
         index = bisect_right(starts, position) - 1
         if index < 0 or covered[index][1] < offset + match.end():
@@ -159,10 +165,15 @@ def predict_spans(
     settings = ner_settings()
     threshold = settings.threshold if threshold is None else threshold
     covered = sorted(covered or [])
+    head, tail = settings.head_chars, len(norm) - settings.tail_chars
     chosen = [
         (offset, sentence)
         for offset, sentence in sentences(norm, settings)
-        if _uncovered_cue(sentence, offset, covered, settings)
+        if _uncovered_cue(sentence, offset, covered, settings.programme_cue_re)
+        or (
+            (offset < head or offset + len(sentence) > tail)
+            and _uncovered_cue(sentence, offset, covered, settings.agency_cue_re)
+        )
     ]
     if not chosen:
         return []

@@ -24,6 +24,7 @@ import json
 import random
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Sentence:
 
 @dataclass
 class TrainSettings:
-    epochs: int = 12
+    epochs: int = 10
     seed: int = 0
     silver_sentences: int = 5000
     gold_repeat: int = 3
@@ -307,6 +308,17 @@ def evaluate_modes(
     return results
 
 
+def fair_split(shared: Path, silver: list[Sentence], settings: TrainSettings) -> dict[str, Any]:
+    """The honest dev2 figure: a model trained on the same silver and the dev gold only (no dev2
+    document at all), scored on dev2 (rules only, model only, both)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        fair, _ = train(gold_sentences(shared, ["dev"]), silver, settings)
+        fair.to_disk(Path(scratch) / "fair")
+        scores = evaluate_modes(shared, Path(scratch) / "fair", "dev2")
+    print(json.dumps({"fair_dev2": scores}, ensure_ascii=False, indent=1))
+    return {"trained_on": "gold/dev.jsonl + silver (no dev2)", "dev2": scores}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -352,9 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_ablation:
         ablation = {s: evaluate_modes(args.shared, output, s) for s in GOLD_SETS}
         nlp.meta["performance"]["ablation"] = ablation
+        if not args.exclude_gold:
+            nlp.meta["performance"]["fair_dev2"] = fair_split(args.shared, silver, settings)
         nlp.meta["performance"]["note"] = (
             "the ablation scores a model trained on these gold sets (all but the four held-out dev2 "
-            "documents): see README for the fair figure (trained without dev2)"
+            "documents); fair_dev2 is the honest dev2 figure (a model trained without dev2)"
             if not args.exclude_gold
             else f"trained without {', '.join(args.exclude_gold)}: a fair figure on it"
         )
