@@ -17,6 +17,7 @@ from pipeline.extract.ner import (
     ner_settings,
     predict_spans,
     sentences,
+    windows,
 )
 from pipeline.textview import TextView
 from pipeline.train.ner import Sentence, TrainSettings, find_name, held_out, split_sentences, train
@@ -38,6 +39,15 @@ def test_cue_spans_end_after_a_cue_and_cross_no_clause_mark() -> None:
 def test_sentences_without_a_cue_are_never_read() -> None:
     norm = "今年经济运行总体平稳。实施质量品牌提升行动。"
     assert [s for _, s in sentences(norm)] == ["实施质量品牌提升行动"]
+
+
+def test_model_reads_only_stretches_around_cues_the_rules_left() -> None:
+    norm = "今年经济运行总体平稳。全面实施质量品牌提升行动。二要推进改革,推出存款保险制度。"
+    covered = [(norm.index("质量"), norm.index("行动") + 2)]
+    stretches = windows(norm, covered, ner_settings())
+    assert [text for _, text in stretches] == ["二要推进改革,推出存款保险制度"]
+    assert all(norm[offset : offset + len(text)] == text for offset, text in stretches)
+    assert windows(norm, [(0, len(norm))], ner_settings()) == []
 
 
 def test_find_name_spans_quotes_and_traditional_text() -> None:

@@ -32,7 +32,7 @@ from thinc.types import Ragged
 from pipeline.extract.agencies import _plausible, agency_patterns, normalise_agency
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.policies import TITLE_RE
-from pipeline.extract.programmes import _canonical, _head_type, programme_resources
+from pipeline.extract.programmes import _canonical, _core, _head_type, programme_resources
 from pipeline.resources import ResourceError, guarded_compile, load_yaml
 from pipeline.textview import TextView, to_simplified
 from schemas import Agency, Mention, Programme
@@ -41,6 +41,8 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "ner"
 SPANS_KEY = "zp_ner"
 LABELS = ("PROGRAMME", "AGENCY")
 MODES = ("merge", "model_only")
+_TEXT_KEY = "zhpolicy_text"
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _NAME_STRIP_RE = re.compile(r"[\s“”\"'「」『』《》〈〉()（）·・,，、。.:：;；!！?？\-—_]")
 
 
@@ -48,6 +50,9 @@ _NAME_STRIP_RE = re.compile(r"[\s“”\"'「」『』《》〈〉()（）·・,
 class NerSettings:
     cue_re: re.Pattern[str]
     programme_cue_re: re.Pattern[str]
+    select_cue_re: re.Pattern[str]
+    context_chars: int
+    read_left_chars: int
     agency_cue_re: re.Pattern[str]
     sentence_end_re: re.Pattern[str]
     span_break_re: re.Pattern[str]
@@ -56,6 +61,7 @@ class NerSettings:
     head_chars: int
     tail_chars: int
     agency_context_re: re.Pattern[str]
+    agency_follow_re: re.Pattern[str]
 
 
 @cache
@@ -65,6 +71,9 @@ def ner_settings() -> NerSettings:
         return NerSettings(
             cue_re=guarded_compile(f"{data['PROGRAMME_CUE_RE']}|{data['AGENCY_CUE_RE']}"),
             programme_cue_re=guarded_compile(str(data["PROGRAMME_CUE_RE"])),
+            select_cue_re=guarded_compile(str(data["READ_PROGRAMME_CUE_RE"])),
+            context_chars=int(data["context_chars"]),
+            read_left_chars=int(data["read_left_chars"]),
             agency_cue_re=guarded_compile(str(data["AGENCY_CUE_RE"])),
             sentence_end_re=guarded_compile(str(data["SENTENCE_END_RE"])),
             span_break_re=guarded_compile(str(data["SPAN_BREAK_RE"])),
@@ -73,6 +82,7 @@ def ner_settings() -> NerSettings:
             head_chars=int(data["agency_head_chars"]),
             tail_chars=int(data["agency_tail_chars"]),
             agency_context_re=guarded_compile(str(data["AGENCY_NOT_AFTER_RE"])),
+            agency_follow_re=guarded_compile(str(data["AGENCY_NOT_BEFORE_RE"])),
         )
     except (KeyError, ValueError, re.error) as exc:
         raise ResourceError(f"ner.yaml: {exc}") from exc
@@ -84,10 +94,21 @@ def name_key(name: str) -> str:
 
 
 def cue_spans(
-    text: str, cue_re: re.Pattern[str], break_re: re.Pattern[str], max_length: int
+    text: str,
+    cue_re: re.Pattern[str],
+    break_re: re.Pattern[str],
+    max_length: int,
+    start_re: re.Pattern[str] | None = None,
 ) -> list[tuple[int, int]]:
     """Every (start, end) the model scores in ``text``: spans of 2 to ``max_length`` characters
-    that end right after a cue and cross no clause mark."""
+    that end right after a cue and cross no clause mark; with ``start_re``, only spans that
+    start where a name can (the text's start, after a character that is no ideograph, or right
+    after a ``start_re`` match: a trigger or stop word)."""
+    allowed: set[int] | None = None
+    if start_re is not None:
+        allowed = {m.end() for m in start_re.finditer(text)}
+        allowed.update(i + 1 for i, ch in enumerate(text) if not _CJK_RE.match(ch))
+        allowed.add(0)
     breaks = [m.start() for m in break_re.finditer(text)]
     found: set[tuple[int, int]] = set()
     for match in cue_re.finditer(text):
@@ -97,22 +118,28 @@ def cue_spans(
         index = bisect_right(breaks, match.start() - 1) - 1
         left = breaks[index] + 1 if index >= 0 else 0
         for start in range(max(left, end - max_length), match.start()):
-            if end - start >= 2:
+            if end - start >= 2 and (allowed is None or start in allowed):
                 found.add((start, end))
     return sorted(found)
 
 
 @registry.misc("zhpolicy.cue_suggester.v1")
-def build_cue_suggester(cue_pattern: str, break_pattern: str, max_length: int) -> Callable[..., Ragged]:
+def build_cue_suggester(
+    cue_pattern: str, break_pattern: str, max_length: int, start_pattern: str | None = None
+) -> Callable[..., Ragged]:
     """spancat suggester: the cue spans of each doc (its tokens are single characters)."""
     cue_re, break_re = re.compile(cue_pattern), re.compile(break_pattern)
+    start_re = re.compile(start_pattern) if start_pattern else None
 
     def suggest(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
         ops = ops or get_current_ops()
         spans: list[tuple[int, int]] = []
         lengths: list[int] = []
         for doc in docs:
-            found = cue_spans(doc.text, cue_re, break_re, max_length) if len(doc) == len(doc.text) else []
+            text = doc.user_data.get(_TEXT_KEY)
+            if text is None:
+                text = doc.text  # a doc not made by char_doc: slower (joins every token)
+            found = cue_spans(text, cue_re, break_re, max_length, start_re) if len(doc) == len(text) else []
             spans.extend(found)
             lengths.append(len(found))
         data = numpy.asarray(spans, dtype="i").reshape((-1, 2)) if spans else numpy.zeros((0, 0), dtype="i")
@@ -122,8 +149,11 @@ def build_cue_suggester(cue_pattern: str, break_pattern: str, max_length: int) -
 
 
 def char_doc(nlp: Language, text: str) -> Doc:
-    """A doc of one token per character, the unit the model reads."""
-    return Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+    """A doc of one token per character, the unit the model reads (its text kept beside it: the
+    suggester reads it without joining the tokens again)."""
+    doc = Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+    doc.user_data[_TEXT_KEY] = text
+    return doc
 
 
 def sentences(norm: str, settings: NerSettings | None = None) -> Iterator[tuple[int, str]]:
@@ -137,16 +167,36 @@ def sentences(norm: str, settings: NerSettings | None = None) -> Iterator[tuple[
         start = match.end()
 
 
-def _uncovered_cue(
+def _uncovered_cues(
     sentence: str, offset: int, covered: list[tuple[int, int]], cue_re: re.Pattern[str]
-) -> bool:
+) -> Iterator[tuple[int, int]]:
+    """(start, end) in the sentence of every cue that no rule-found name covers."""
     starts = [s for s, _ in covered]
     for match in cue_re.finditer(sentence):
         position = offset + match.start()
         index = bisect_right(starts, position) - 1
         if index < 0 or covered[index][1] < offset + match.end():
-            return True
-    return False
+            yield match.start(), match.end()
+
+
+def windows(norm: str, covered: list[tuple[int, int]], settings: NerSettings) -> list[tuple[int, str]]:
+    """(offset, text) of the stretches the model reads: around every uncovered programme cue
+    (anywhere) and organ cue (in the head or tail), the longest name to its left and a few
+    characters to its right, inside its sentence; overlapping stretches merged."""
+    head, tail = settings.head_chars, len(norm) - settings.tail_chars
+    reach = settings.read_left_chars + settings.context_chars
+    spans: list[tuple[int, int]] = []
+    for offset, sentence in sentences(norm, settings):
+        cues = list(_uncovered_cues(sentence, offset, covered, settings.select_cue_re))
+        if offset < head or offset + len(sentence) > tail:
+            cues += _uncovered_cues(sentence, offset, covered, settings.agency_cue_re)
+        for start, end in sorted(cues):
+            left, right = max(0, start - reach), min(len(sentence), end + settings.context_chars)
+            if spans and offset + left <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], offset + right))
+            else:
+                spans.append((offset + left, offset + right))
+    return [(start, norm[start:end]) for start, end in spans]
 
 
 @dataclass(frozen=True)
@@ -165,39 +215,42 @@ def predict_spans(
     settings = ner_settings()
     threshold = settings.threshold if threshold is None else threshold
     covered = sorted(covered or [])
-    head, tail = settings.head_chars, len(norm) - settings.tail_chars
-    chosen = [
-        (offset, sentence)
-        for offset, sentence in sentences(norm, settings)
-        if _uncovered_cue(sentence, offset, covered, settings.programme_cue_re)
-        or (
-            (offset < head or offset + len(sentence) > tail)
-            and _uncovered_cue(sentence, offset, covered, settings.agency_cue_re)
-        )
-    ]
+    chosen = windows(norm, covered, settings)
     if not chosen:
         return []
-    spancat = model.get_pipe("spancat")
-    found: list[ScoredSpan] = []
-    docs = (char_doc(model, sentence) for _, sentence in chosen)
-    for (offset, _), doc in zip(chosen, spancat.pipe(docs, batch_size=64), strict=True):
-        group = doc.spans[SPANS_KEY]
-        raw = group.attrs.get("scores")
-        scores = numpy.asarray(raw).reshape(-1) if raw is not None and len(group) else None
-        candidates = sorted(
-            (
-                ScoredSpan(offset + span.start, offset + span.end, span.label_, float(scores[i]))
-                for i, span in enumerate(group)
-                if scores is not None and float(scores[i]) >= threshold
-            ),
-            key=lambda s: (-s.score, s.start),
-        )
-        taken: list[ScoredSpan] = []
-        for candidate in candidates:
-            if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
-                taken.append(candidate)
-        found.extend(sorted(taken, key=lambda s: s.start))
-    return found
+    # one doc for the whole document (stretches joined by a line break no span crosses): one
+    # forward pass instead of one per stretch
+    joined = "\n".join(text for _, text in chosen)
+    starts: list[int] = []
+    position = 0
+    for _, text in chosen:
+        starts.append(position)
+        position += len(text) + 1
+    doc = model.get_pipe("spancat")(char_doc(model, joined))
+    group = doc.spans[SPANS_KEY]
+    raw = group.attrs.get("scores")
+    if raw is None or not len(group):
+        return []
+    scores = numpy.asarray(raw).reshape(-1)
+
+    def document_offset(index: int) -> int:
+        piece = bisect_right(starts, index) - 1
+        return chosen[piece][0] + index - starts[piece]
+
+    candidates = sorted(
+        (
+            ScoredSpan(start, start + len(span), span.label_, float(score))
+            for span, score in zip(group, scores, strict=True)
+            for start in (document_offset(span.start),)
+            if float(score) >= threshold
+        ),
+        key=lambda s: (-s.score, s.start),
+    )
+    taken: list[ScoredSpan] = []
+    for candidate in candidates:
+        if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
+            taken.append(candidate)
+    return sorted(taken, key=lambda s: s.start)
 
 
 def _trim_programme(start: int, end: int, norm: str) -> int:
@@ -236,15 +289,35 @@ def _ends_like_a_programme(name: str, quoted: bool) -> bool:
 
 
 def _programme_ok(name: str) -> bool:
+    """The rules' own vetoes: slogans, codes, generic names, construction works, verb openings."""
     res = programme_resources()
     compiled = res.compiled
+    core = _core(name)
     return (
         len(name) >= 3
         and not compiled["SLOGAN_RE"].search(name)
+        and not compiled["NUMERAL_PAIR_SLOGAN_RE"].match(name)
         and not compiled["GENERIC_CORE_RE"].match(name)
+        and not compiled["GENERIC_CORE_RE"].match(core)
         and not compiled["CODE_SLOGAN_RE"].match(name)
+        and not compiled["VERB_OPENING_RE"].match(core)
+        and not (_head_type(name) == "project" and compiled["CONSTRUCTION_CORE_RE"].search(core))
         and not compiled["LIST_SLOGAN_RE"].search(name[-1:])
     )
+
+
+def _quoted_name_ok(norm: str, start: int, end: int) -> bool:
+    """A quoted name with no head word after it counts, as for the rules, only as the object of
+    a trigger verb (打造“…”): bare, it is as likely a slogan (“十连增”, “上好学”)."""
+    res = programme_resources()
+    inner = norm[start:end]
+    if not inner.endswith("”") or _head_type(_canonical(inner)) is not None:
+        return True
+    name = _canonical(inner)
+    if res.compiled["QUOTED_BRAND_RE"].match(name) or res.regional_brand_re.match(name):
+        return True
+    clause = re.split(r"[，,。；;：:！!？?\n]", norm[max(0, start - 20) : start])[-1]
+    return bool(res.strong_trigger_end_re.search(clause) or res.trigger_end_re.search(clause))
 
 
 def _agency_ok(name_norm: str) -> bool:
@@ -265,6 +338,10 @@ def _agency_place_ok(norm: str, start: int, end: int) -> bool:
     settings = ner_settings()
     if settings.head_chars < start and end < len(norm) - settings.tail_chars:
         return False
+    if start > 0 and _CJK_RE.match(norm[start - 1]):
+        return False  # starts inside a word (深圳|市宝安区…)
+    if settings.agency_follow_re.match(norm, end):
+        return False  # the issuer of another document (区政府关于授予…的决定): the rules read titles
     return not settings.agency_context_re.search(norm[max(0, start - 4) : start])
 
 
@@ -298,6 +375,10 @@ def merge_predictions(
                 continue
             if not _programme_edges_ok(view.norm, span.start, span.end):
                 continue
+            if not _quoted_name_ok(view.norm, span.start, span.end):
+                continue
+            if "、" in written and "“" not in written:
+                continue  # a list (养老保险、社会救助制度): the rules decide how it distributes
             if any(k and (k in key or key in k) for k in programme_keys):
                 continue
             existing = by_key.get("P" + key)

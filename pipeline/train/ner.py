@@ -54,9 +54,9 @@ class TrainSettings:
     gold_repeat: int = 3
     agency_repeat: int = 2
     dropout: float = 0.15
-    width: int = 64
+    width: int = 32
     rows: int = 4000
-    depth: int = 3
+    depth: int = 2
 
 
 def held_out(doc: str) -> bool:
@@ -159,6 +159,7 @@ def build_pipeline(settings: TrainSettings) -> Any:
     import spacy
 
     from pipeline.extract.ner import SPANS_KEY, ner_settings
+    from pipeline.extract.programmes import programme_resources
 
     cues = ner_settings()
     nlp = spacy.blank("zh")  # the character segmenter: one token per character
@@ -190,6 +191,7 @@ def build_pipeline(settings: TrainSettings) -> Any:
                 "cue_pattern": cues.cue_re.pattern,
                 "break_pattern": cues.span_break_re.pattern,
                 "max_length": cues.max_length,
+                "start_pattern": programme_resources().compiled["NAME_LEFT_BOUNDARY_RE"].pattern,
             },
             "model": {
                 "@architectures": "spacy.SpanCategorizer.v1",
