@@ -42,6 +42,7 @@ SPANS_KEY = "zp_ner"
 LABELS = ("PROGRAMME", "AGENCY")
 MODES = ("merge", "model_only")
 _TEXT_KEY = "zhpolicy_text"
+_CLAUSE_RE = re.compile(r"[，,。；;：:！!？?\n]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _NAME_STRIP_RE = re.compile(r"[\s“”\"'「」『』《》〈〉()（）·・,，、。.:：;；!！?？\-—_]")
 
@@ -179,6 +180,13 @@ def _uncovered_cues(
             yield match.start(), match.end()
 
 
+def _trigger_before(sentence: str, position: int) -> bool:
+    """A trigger verb in the clause before ``position``: the rules read such a name already
+    (and rejected it, if they found nothing); the model looks where they need one and have none."""
+    clause = _CLAUSE_RE.split(sentence[max(0, position - 30) : position])[-1]
+    return bool(programme_resources().trigger_re.search(clause))
+
+
 def windows(norm: str, covered: list[tuple[int, int]], settings: NerSettings) -> list[tuple[int, str]]:
     """(offset, text) of the stretches the model reads: around every uncovered programme cue
     (anywhere) and organ cue (in the head or tail), the longest name to its left and a few
@@ -187,7 +195,11 @@ def windows(norm: str, covered: list[tuple[int, int]], settings: NerSettings) ->
     reach = settings.read_left_chars + settings.context_chars
     spans: list[tuple[int, int]] = []
     for offset, sentence in sentences(norm, settings):
-        cues = list(_uncovered_cues(sentence, offset, covered, settings.select_cue_re))
+        cues = [
+            (start, end)
+            for start, end in _uncovered_cues(sentence, offset, covered, settings.select_cue_re)
+            if not _trigger_before(sentence, start)
+        ]
         if offset < head or offset + len(sentence) > tail:
             cues += _uncovered_cues(sentence, offset, covered, settings.agency_cue_re)
         for start, end in sorted(cues):
