@@ -41,9 +41,10 @@ evaluate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
 
-# Train the package's models from ../shared (weak labels + dev/dev2 gold); writes their artifacts.
+# Train the shipped models from ../shared (weak labels, dev/dev2 gold, silver names); demo never trains.
 model: $(STAMP)
 	$(BIN)/python -m pipeline.train.judge --shared $(SHARED)
+	$(BIN)/python -m pipeline.train.ner --shared $(SHARED)
 
 schema: $(STAMP)
 	$(BIN)/zhpolicy schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.components import COMPONENT_ORDER
+from pipeline.components import COMPONENT_ORDER, DEFAULT_COMPONENTS
 from pipeline.extract.judge import JUDGE_MODES
 from pipeline.segment import SEGMENT_MODES, SEGMENTERS
 
@@ -14,7 +14,7 @@ class PipelineConfig(BaseModel):
 
     segment: str = Field(default="candidates", description="jieba on candidate sentences, or full")
     segmenter: str = Field(default="auto", description="rjieba (jieba-rs), jieba, or auto: rjieba if present")
-    components: tuple[str, ...] = COMPONENT_ORDER
+    components: tuple[str, ...] = DEFAULT_COMPONENTS
     model: str | None = Field(default=None, description="Installed spaCy pipeline name or path")
     judge: str = Field(default="rules", description="Commitment/result judge: rules, model or both")
 

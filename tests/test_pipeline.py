@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 
 import pipeline
-from pipeline.components import COMPONENT_ORDER
+from pipeline.components import COMPONENT_ORDER, DEFAULT_COMPONENTS
 
 OPINION = (
     "青岛市人民政府关于贯彻落实《质量强国建设纲要》的实施意见\n\n发布时间:2023-09-12\n\n"
@@ -30,7 +30,8 @@ def test_extract_returns_a_validated_record() -> None:
 
 def test_load_returns_configured_language(nlp: Language) -> None:
     assert nlp.lang == "zh"
-    assert tuple(nlp.pipe_names) == COMPONENT_ORDER
+    assert tuple(nlp.pipe_names) == DEFAULT_COMPONENTS
+    assert set(DEFAULT_COMPONENTS) <= set(COMPONENT_ORDER)
 
 
 def test_components_added_to_a_users_own_pipeline() -> None:

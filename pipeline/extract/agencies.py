@@ -189,8 +189,10 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
     norm = view.norm
     found: list[tuple[int, int, AgencyRole]] = []
 
-    def add_list(match: re.Match[str], role: AgencyRole) -> bool:
-        spans = _units(match.start("agencies"), match.end("agencies"), view)
+    def add_list(match: re.Match[str], role: AgencyRole, group: str = "agencies") -> bool:
+        if match.group(group) is None:
+            return False
+        spans = _units(match.start(group), match.end(group), view)
         if spans:
             found.extend((s, e, role) for s, e in spans)
         return bool(spans)
@@ -206,6 +208,16 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
         add_list(match, "issuer")
     for match in compiled["REPORT_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
         add_list(match, "issuer")
+    for match in compiled["NEWS_SOURCE_RE"].finditer(norm[:_HEAD_CHARS]):
+        if add_list(match, "issuer") or add_list(match, "issuer", "agencies2"):
+            break  # the story's own source is told first
+    if headline := compiled["HEADLINE_SOURCE_RE"].match(norm[:_TITLE_CHARS]):
+        add_list(headline, "issuer")
+    for match in compiled["FOUNDER_RE"].finditer(norm):
+        add_list(match, "responsible")
+    if compiled["RESPONSIBLE_HEADER_RE"].search(norm):
+        for match in compiled["TABLE_CELL_RE"].finditer(norm):
+            add_list(match, "responsible")
     roles = agency_patterns().roles
     for match in compiled["LABELLED_RESPONSIBLE_RE"].finditer(norm):
         role = roles.get(match.group("label"), "responsible")
@@ -234,8 +246,41 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
             evidence=text,
             mentions=[mention],
         )
+    _merge_level_short_forms(by_name)
     _add_further_mentions(view, by_name)
     return list(by_name.values())
+
+
+def _merge_level_short_forms(by_name: dict[str, Agency]) -> None:
+    """An issuer signed with its level only (区政府办公室) where the title names it in full
+    (深圳市宝安区人民政府办公室) is the same issuer: its mentions join the full name. (A
+    responsible body written short beside an issuer written in full stays: the text names both.)"""
+    patterns = agency_patterns()
+    for key in list(by_name):
+        level = patterns.compiled["LEVEL_PREFIX_RE"].match(key)
+        if level is None or by_name[key].role != "issuer":
+            continue
+        body = level.group("body")
+        expanded = patterns.abbreviations.get(body, "{PLACE}" + body).replace("{PLACE}", "")
+        endings = {level.group("level") + body, level.group("level") + expanded}
+        full = next(
+            (
+                k
+                for k in by_name
+                if k != key
+                and by_name[k].role == "issuer"
+                and len(k) > len(key)
+                and any(k.endswith(e) for e in endings)
+            ),
+            None,
+        )
+        if full is None:
+            continue
+        target = by_name[full]
+        for mention in by_name.pop(key).mentions:
+            if all(m.start != mention.start for m in target.mentions):
+                target.mentions.append(mention)
+        target.mentions.sort(key=lambda m: m.start)
 
 
 def _add_further_mentions(view: TextView, by_name: dict[str, Agency]) -> None:

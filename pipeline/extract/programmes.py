@@ -238,13 +238,18 @@ def _unquoted(masked: str) -> list[_Candidate]:
             continue
         if res.compiled["WON_RE"].search(masked[_clause_start(masked, start) : match.start()]):
             continue
-        if res.heads[head] == "system" and not _system_brought_in(masked, start, match.end()):
+        if head == "制度" and not _system_brought_in(masked, start, match.end()):
             continue
         item_texts = [masked[s:e] for s, e in items]
         parallel = len(items) > 1 and len({t[:_PARALLEL_PREFIX] for t in item_texts}) == 1
         names = [t + head for t in item_texts] if parallel else [masked[start : match.end()]]
         for name in names:
-            if _acceptable(_core(_canonical(name)), head):
+            core = _core(_canonical(name))
+            if res.compiled["VERB_OPENING_RE"].match(core):
+                continue
+            if res.heads[head] == "project" and res.compiled["CONSTRUCTION_CORE_RE"].search(core):
+                continue  # a construction work (…铁路工程, …二期工程), not an initiative
+            if _acceptable(core, head):
                 found.append(_Candidate(name, res.heads[head], start, match.end(), "unquoted"))
     return found
 
@@ -312,19 +317,23 @@ def _quoted(masked: str) -> list[_Candidate]:
         trigger_before = res.strong_trigger_end_re.search(before) or res.trigger_end_re.search(before)
         for index, quote in enumerate(chain):
             content = quote.group("content")
+            squeezed = content.replace(" ", "")  # PDF text: “四 上”
             is_last = index == len(chain) - 1
             listed_or_paired = (
                 compiled["LIST_SLOGAN_RE"].search(content)
-                or compiled["NUMERAL_PAIR_SLOGAN_RE"].match(content)
-                or compiled["CODE_SLOGAN_RE"].match(content)
+                or compiled["NUMERAL_PAIR_SLOGAN_RE"].match(squeezed)
+                or compiled["CODE_SLOGAN_RE"].match(squeezed)
             )
-            if compiled["SLOGAN_RE"].search(content) or (listed_or_paired and not (is_last and head_match)):
+            slogan = compiled["SLOGAN_RE"].search(squeezed) or compiled["GENERIC_CORE_RE"].match(squeezed)
+            if slogan or (listed_or_paired and not (is_last and head_match)):
                 continue
             name_start, name_end = quote.start(), quote.end()
             kind: ProgrammeType | None = None
             name = content
             if is_last and compiled["BRAND_FOLLOW_RE"].match(follow):
                 kind = "brand"
+            elif is_last and compiled["SYSTEM_FOLLOW_RE"].match(follow):
+                kind = "system"
             elif is_last and head_match:
                 name, kind, name_end = (
                     content + head_match.group(0),
@@ -337,6 +346,8 @@ def _quoted(masked: str) -> list[_Candidate]:
                 kind = "brand"
             elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
                 kind = "label"
+            elif compiled["QUOTED_BRAND_RE"].match(squeezed):
+                kind = "brand"
             elif (head_kind := _head_type(content)) is not None:
                 kind = head_kind
             elif (
@@ -351,8 +362,67 @@ def _quoted(masked: str) -> list[_Candidate]:
                     name_start = max(gap_start, quote.start() - len(gap))
                     name = masked[name_start : quote.start()] + content
             if kind is not None:
+                label = _label_before(masked, quote.start()) if index == 0 else None
+                if label is not None:  # 专精特新“小巨人”企业: one label
+                    name, name_start = label[0] + name, label[1]
                 found.append(_Candidate(name, kind, name_start, name_end, "quoted"))
     return found
+
+
+def _label_before(masked: str, position: int) -> tuple[str, int] | None:
+    """A known label written right before a quote (spaces allowed inside it, as PDF text has
+    them): (the label, where it starts)."""
+    window = masked[max(0, position - 12) : position]
+    squeezed = window.replace(" ", "")
+    for match in programme_resources().known_label_re.finditer(squeezed):
+        if match.end() == len(squeezed):
+            chars = len(match.group(0))
+            start = position
+            while chars and start > 0:
+                start -= 1
+                chars -= masked[start] != " "
+            return match.group(0), start
+    return None
+
+
+def _merge_place_prefixed(programmes: dict[str, Programme]) -> dict[str, Programme]:
+    """A name that is another found name minus a place prefix is the same programme
+    (区长质量奖 in a text that names 宝安区区长质量奖): its mentions join the longer one."""
+    keys = sorted(programmes, key=len, reverse=True)
+    merged = dict(programmes)
+    for short in keys:
+        for long in keys:
+            if len(long) <= len(short) or long not in merged or not long.endswith(short):
+                continue
+            if _is_place(long[: -len(short)]):
+                target = merged[long]
+                for mention in merged.pop(short).mentions:
+                    if all(m.start != mention.start or m.end != mention.end for m in target.mentions):
+                        target.mentions.append(mention)
+                target.mentions.sort(key=lambda m: m.start)
+                break
+    return merged
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    return frozenset(n for p in places() for n in (p.name, p.short) if n and p.level != "country")
+
+
+_DIVISION_RE = re.compile(r"[^\d\s，,、。]{1,5}?[省市区县旗州盟]")
+
+
+def _is_place(prefix: str) -> bool:
+    """A place name or a chain of them (深圳市宝安区; a district missing from places.tsv still
+    ends in its level)."""
+    if not prefix:
+        return True
+    if prefix in _place_names():
+        return True
+    heads = [n for n in _place_names() if prefix.startswith(n)]
+    if (match := _DIVISION_RE.match(prefix)) is not None:
+        heads.append(match.group(0))
+    return any(_is_place(prefix[len(n) :]) for n in heads)
 
 
 def extract_programmes(view: TextView) -> list[Programme]:
@@ -362,6 +432,14 @@ def extract_programmes(view: TextView) -> list[Programme]:
         _quoted(masked) + _drop_nested(_unquoted(masked)) + _known_labels(masked),
         key=lambda c: (c.start, c.rule != "quoted"),
     )
+    # a known label inside a longer name (专精特新 in 专精特新“小巨人”) is part of that name
+    spans = [(c.start, c.end) for c in candidates if c.rule != "known"]
+    candidates = [
+        c
+        for c in candidates
+        if c.rule != "known"
+        or not any(s <= c.start and c.end <= e and e - s > c.end - c.start for s, e in spans)
+    ]
     for candidate in candidates:
         key = _canonical(candidate.name)
         if not key:
@@ -384,7 +462,7 @@ def extract_programmes(view: TextView) -> list[Programme]:
             programme.mentions.append(mention)
     for programme in by_key.values():
         _add_further_mentions(view, masked, programme)
-    return list(by_key.values())
+    return list(_merge_place_prefixed(by_key).values())
 
 
 def _add_further_mentions(view: TextView, masked: str, programme: Programme) -> None:

@@ -285,4 +285,6 @@ def merge_agencies(found: list[Agency], extra: list[Agency]) -> list[Agency]:
         starts = {m.start for m in same.mentions}
         same.mentions.extend(m for m in agency.mentions if m.start not in starts)
         same.mentions.sort(key=lambda m: m.start)
+        if agency.role == "lead" and same.role in ("responsible", "other"):
+            same.role = "lead"  # a body that leads a task somewhere is a lead body
     return merged
