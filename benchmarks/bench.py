@@ -88,7 +88,7 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     return first[0]
 
 
-def _cpu_seconds() -> float:
+def _process_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -112,7 +112,7 @@ def dask_run(directory: Path, output: Path, workers: int) -> DaskRun:
     with DaskRunner(None, workers=workers) as runner:  # returns once every worker has its pipeline
         assert runner.client is not None
         ready = time.perf_counter()
-        cpu_before, client_before = runner.client.run(_cpu_seconds), _cpu_seconds()
+        cpu_before, client_before = runner.client.run(_process_cpu_seconds), _process_cpu_seconds()
         writer = ParquetWriter(output, force=True)
         errors = 0
         for outcome in runner.outcomes(read_documents([str(directory)]), writer):
@@ -120,7 +120,7 @@ def dask_run(directory: Path, output: Path, workers: int) -> DaskRun:
             errors += outcome.error is not None
         writer.close()
         finished = time.perf_counter()
-        cpu_after, client_after = runner.client.run(_cpu_seconds), _cpu_seconds()
+        cpu_after, client_after = runner.client.run(_process_cpu_seconds), _process_cpu_seconds()
     if errors:
         raise SystemExit(f"benchmark run had {errors} errors")
     worker_cpu = [cpu_after[w] - cpu_before[w] for w in cpu_after]
