@@ -29,8 +29,8 @@ demo: $(STAMP)
 	$(BIN)/zhpolicy summary build/demo.jsonl
 
 test: $(DEV_STAMP)
-	$(BIN)/ruff check pipeline schemas tests benchmarks
-	$(BIN)/ruff format --check -q pipeline schemas tests benchmarks
+	$(BIN)/ruff check pipeline schemas tests benchmarks zhpolicy_launcher.py
+	$(BIN)/ruff format --check -q pipeline schemas tests benchmarks zhpolicy_launcher.py
 	$(BIN)/python -m pytest -q
 
 evaluate: $(STAMP)
@@ -50,7 +50,7 @@ schema: $(STAMP)
 	$(BIN)/zhpolicy schema
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check pipeline schemas tests benchmarks
+	$(BIN)/ruff check pipeline schemas tests benchmarks zhpolicy_launcher.py
 
 # Disk used by the environment (README, "Set-up").
 size:
