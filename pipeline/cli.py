@@ -1071,16 +1071,6 @@ def compare(
         _emit(render_text(grid, chosen.value, csv_text), output)
 
 
-TRACK_FORMATS = ("table", "csv", "markdown", "html", "json")
-_SUFFIX_FORMATS = {
-    ".csv": "csv",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".json": "json",
-}
-
-
 @app.command()
 def track(
     records: Annotated[
@@ -1097,14 +1087,18 @@ def track(
         bool, typer.Option("--all", help="Also list targets without a result (table formats).")
     ] = False,
     fmt: Annotated[
-        str | None,
+        OutputFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help=f"One of {', '.join(TRACK_FORMATS)}; default: from the -o suffix, else table.",
+            help="table (terminal), csv (the issue's columns), markdown, html, json (one row a line). "
+            "Default: from the --output suffix (.csv .md .html .json .txt), else table.",
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of standard output."),
+    ] = None,
     chart: Annotated[
         Path | None,
         typer.Option(
@@ -1116,17 +1110,10 @@ def track(
     (typically next year's work report): met, missed or no_result, with the gap."""
     from pipeline.compare.chart import ChartError
     from pipeline.compare.registry import load_registry
-    from pipeline.compare.render import grid_html, grid_markdown, print_grid
+    from pipeline.compare.render import print_grid, render_text
     from pipeline.compare.track import build_tracking, draw_tracking_chart, tracking_csv, tracking_grid
 
-    chosen = fmt or (_SUFFIX_FORMATS.get(output.suffix.lower()) if output and str(output) != "-" else None)
-    if output is not None and str(output) != "-" and fmt is None and chosen is None:
-        err_console.print(f"[red]error:[/red] cannot tell the format of {output}; use --format")
-        raise typer.Exit(2)
-    chosen = chosen or "table"
-    if chosen not in TRACK_FORMATS:
-        err_console.print(f"[red]error:[/red] unknown format {chosen!r}; valid: {', '.join(TRACK_FORMATS)}")
-        raise typer.Exit(2)
+    chosen = output_format(fmt, output)
     documents = _compare_documents(records, None)
     registry = load_registry()
     rows = build_tracking(documents, registry)
@@ -1151,20 +1138,16 @@ def track(
             err_console.print(f"[red]error:[/red] chart: {exc}")
             raise typer.Exit(1) from exc
         err_console.print(f"chart written to {chart}")
-    grid = tracking_grid(rows, with_unmatched=show_all or chosen in ("csv", "json"))
-    if chosen == "table":
-        if output is not None and str(output) != "-":
-            err_console.print("[red]error:[/red] the table format prints; choose --format for -o")
-            raise typer.Exit(2)
-        print_grid(grid, Console(width=max(Console().width, 140)))
-        return
-    if chosen == "csv":
-        text = tracking_csv(rows)
-    elif chosen == "json":
-        text = "".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in rows)
+    grid = tracking_grid(rows, with_unmatched=show_all or chosen in (OutputFormat.csv, OutputFormat.json))
+    if chosen is OutputFormat.table:
+        if output is None or str(output) == "-":
+            print_grid(grid, Console(width=max(Console().width, 140)))
+        else:
+            _emit(_table_text(lambda console: print_grid(grid, console)), output)
+    elif chosen is OutputFormat.json:
+        _emit("".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in rows), output)
     else:
-        text = grid_markdown(grid) if chosen == "markdown" else grid_html(grid)
-    _emit(text, output)
+        _emit(render_text(grid, chosen.value, tracking_csv(rows)), output)
 
 
 def _draw_chart(comparison: Any, indicator_id: str | None, out: Path, most_covered_row: Any) -> None:
