@@ -12,7 +12,8 @@ from typing import Any
 
 from pipeline.compare.records import place_of
 from pipeline.compare.render import Grid
-from pipeline.evaluate import normalise_name
+from pipeline.compare.table import COMPARATOR_SYMBOLS
+from pipeline.lexicon.names import name_key as normalise_name
 
 
 @dataclass
@@ -24,7 +25,6 @@ class BodyTargets:
 
 
 def _target_text(target: dict[str, Any]) -> str:
-    signs = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": ""}
     value = f"{float(target['value']):g}"
     if target.get("value_max") is not None:
         value += f"–{float(target['value_max']):g}"
@@ -32,9 +32,8 @@ def _target_text(target: dict[str, Any]) -> str:
     if target.get("kind") == "change":
         change = "-" if target.get("direction") == "down" else "+"
     deadline = f" ({target['deadline']})" if target.get("deadline") else ""
-    return (
-        f"{signs.get(str(target.get('comparator')), '')}{change}{value}{target.get('unit') or ''}{deadline}"
-    )
+    symbol = COMPARATOR_SYMBOLS.get(str(target.get("comparator")), "")
+    return f"{symbol}{change}{value}{target.get('unit') or ''}{deadline}"
 
 
 def targets_by_agency(documents: list[dict[str, Any]]) -> list[BodyTargets]:

@@ -65,7 +65,7 @@ def find_cjk_font() -> Path | None:
     return next((Path(path) for path in candidates if _covers(path)), None)
 
 
-def _font_name(path: Path) -> str:
+def font_name(path: Path) -> str:
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
 
@@ -121,7 +121,7 @@ def indicator_figure(comparison: Comparison, row: Row) -> Figure:
             "no font with Chinese glyphs found: install the project (it depends on "
             "mpl-font) or a system CJK font such as fonts-noto-cjk"
         )
-    family = _font_name(font)
+    family = font_name(font)
     small = font_manager.FontProperties(family=family, size=9)
     figure = Figure(figsize=(max(6.5, 1.1 * len(places) + 2), 5.2), layout="constrained")
     FigureCanvasAgg(figure)

@@ -27,7 +27,7 @@ CHOICE_RULE = (
 Ambition = Literal["more", "less", "same"]
 By = Literal["jurisdiction", "doc"]
 # An exact value needs no mark: "100家 (2025)", never "=100家" (a formula in a spreadsheet).
-_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": ""}
+COMPARATOR_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": ""}
 COMPARATOR_WORDS = {
     "ge": "at least",
     "gt": "more than",
@@ -83,12 +83,12 @@ class PlaceTarget:
 
     def display(self) -> str:
         """``≥92 (2025)``, ``≈+5% (2025)``, ``-3% (2025)``, ``3–3.5% /yr``."""
-        number = _number(self.value)
+        number = format_number(self.value)
         if self.value_max is not None:
-            number = f"{number}–{_number(self.value_max)}"
+            number = f"{number}–{format_number(self.value_max)}"
         if self.kind == "change":
             number = ("-" if self.direction == "down" else "+") + number
-        symbol = _SYMBOLS.get(self.comparator, "")
+        symbol = COMPARATOR_SYMBOLS.get(self.comparator, "")
         text = f"{symbol}{number}{self.unit or ''}"
         if self.annual:
             text += " /yr"
@@ -97,7 +97,8 @@ class PlaceTarget:
         return text
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
+    """92 for 92.0, 98.5 as written."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 

@@ -25,11 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from pipeline.compare.chart import ChartError, _font_name, find_cjk_font
+from pipeline.compare.chart import ChartError, find_cjk_font, font_name
 from pipeline.compare.records import place_of
 from pipeline.compare.registry import IndicatorRegistry, normalise_indicator
 from pipeline.compare.render import Grid, to_csv_records
-from pipeline.compare.table import normalise_unit
+from pipeline.compare.table import COMPARATOR_SYMBOLS, format_number, normalise_unit
 
 Status = Literal["met", "missed", "no_result"]
 TOLERANCE = 0.05  # approx / eq: within 5 % of the planned value counts as met
@@ -49,7 +49,6 @@ CSV_COLUMNS = (
     "result_doc",
 )
 CUMULATIVE_RE = re.compile(r"累计|[二三四五两]年(?:来|间|中)|过去[二三四五两]年|五年")
-COMPARATOR_SIGN = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": ""}
 _FLIPPED = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "approx": "approx", "eq": "eq"}
 
 
@@ -226,7 +225,7 @@ STATUS_MARK = {"met": "✓ met", "missed": "✗ missed", "no_result": "· no res
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else format_number(value)
 
 
 def tracking_grid(rows: list[TrackRow], *, with_unmatched: bool = True) -> Grid:
@@ -249,7 +248,7 @@ def tracking_grid(rows: list[TrackRow], *, with_unmatched: bool = True) -> Grid:
         ],
     )
     for row in shown:
-        target = f"{COMPARATOR_SIGN[row.comparator]}{_number(row.target_value)}"
+        target = f"{COMPARATOR_SYMBOLS[row.comparator]}{_number(row.target_value)}"
         if row.target_value_max is not None:
             target += f"–{_number(row.target_value_max)}"
         unit = row.unit or ""
@@ -296,7 +295,7 @@ def draw_tracking_chart(rows: list[TrackRow], out: Path, *, dpi: int = 150) -> P
     font = find_cjk_font()
     if font is None:
         raise ChartError("no font with Chinese glyphs found: install a CJK font such as fonts-noto-cjk")
-    family = _font_name(font)
+    family = font_name(font)
     figure = Figure(figsize=(max(6.0, 1.0 * len(pairs) + 3), 4.6), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
