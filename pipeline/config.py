@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pipeline.components import COMPONENT_ORDER, DEFAULT_COMPONENTS
 from pipeline.extract.judge import JUDGE_MODES
 from pipeline.segment import SEGMENT_MODES, SEGMENTERS
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "segment": SEGMENT_MODES,
+    "segmenter": SEGMENTERS,
+    "judge": JUDGE_MODES,
+}
 
 
 class PipelineConfig(BaseModel):
@@ -18,25 +24,12 @@ class PipelineConfig(BaseModel):
     model: str | None = Field(default=None, description="Installed spaCy pipeline name or path")
     judge: str = Field(default="rules", description="Commitment/result judge: rules, model or both")
 
-    @field_validator("segment")
+    @field_validator("segment", "segmenter", "judge")
     @classmethod
-    def _known_mode(cls, value: str) -> str:
-        if value not in SEGMENT_MODES:
-            raise ValueError(f"unknown segment mode {value!r}; valid: {', '.join(SEGMENT_MODES)}")
-        return value
-
-    @field_validator("judge")
-    @classmethod
-    def _known_judge(cls, value: str) -> str:
-        if value not in JUDGE_MODES:
-            raise ValueError(f"unknown judge {value!r}; valid: {', '.join(JUDGE_MODES)}")
-        return value
-
-    @field_validator("segmenter")
-    @classmethod
-    def _known_segmenter(cls, value: str) -> str:
-        if value not in SEGMENTERS:
-            raise ValueError(f"unknown segmenter {value!r}; valid: {', '.join(SEGMENTERS)}")
+    def _known_choice(cls, value: str, info: ValidationInfo) -> str:
+        valid = _CHOICES[str(info.field_name)]
+        if value not in valid:
+            raise ValueError(f"unknown {info.field_name} {value!r}; valid: {', '.join(valid)}")
         return value
 
     @field_validator("components")
