@@ -35,8 +35,8 @@ REPORTED_CUES = frozenset(
 PAST_SCOPE_CUES = frozenset({"past:year", "past:review", "past:review_years", "past:cue", "past:weak_cue"})
 # Genres whose undated figures report rather than commit (a policy text commits by its genre).
 REPORTING_GENRES = frozenset({"news", "report"})
+# A clause's own deadline or the words of a plan: the statement commits.
 FUTURE_CUES = frozenset({"deadline:clause", "stance", "plan_word"})
-# A deadline that reaches the clause from elsewhere: a plan's time scope, not the clause's words.
 
 
 @dataclass

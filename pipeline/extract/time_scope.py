@@ -304,10 +304,6 @@ class TimeScope:
         index = bisect_left(cues, start)
         return index < len(cues) and cues[index] < end
 
-    def _in_past_span(self, offset: int) -> bool:
-        index = bisect_right(self._past_span_starts, offset) - 1
-        return index >= 0 and offset < self._past_spans[index][1]
-
     def _own_marker(self, clause_start: int, clause_end: int, start: int) -> _Marker | None:
         first = bisect_left(self._marker_starts, clause_start)
         last = bisect_left(self._marker_starts, clause_end)
