@@ -29,8 +29,19 @@ DEFAULT_OVERRIDE = 0.9
 
 # Cues that report the statement itself as achieved or measured.
 REPORTED_CUES = frozenset(
-    {"reported_cue", "reported_time", "reported_shape", "comparison", "opening_past_year", "joined_reported"}
+    {
+        "reported_cue",
+        "reported_time",
+        "reported_shape",
+        "reported_source",
+        "comparison",
+        "opening_past_year",
+        "joined_reported",
+    }
 )
+# A change against last year, or the source of a figure, beside a plan word is a planned change
+# (拟发行…1.3万亿元、比上年增加3000亿元), not a report.
+SOFT_REPORTED_CUES = frozenset({"comparison", "reported_source"})
 # What the time scope says of the clause.
 PAST_SCOPE_CUES = frozenset({"past:year", "past:review", "past:review_years", "past:cue", "past:weak_cue"})
 # Genres whose undated figures report rather than commit (a policy text commits by its genre).
@@ -73,9 +84,8 @@ def rule_verdict(candidate: Candidate) -> Verdict:
     past = sorted(cues & PAST_SCOPE_CUES)
     future = sorted(cues & FUTURE_CUES)
     reported = sorted(cues & REPORTED_CUES)
-    if reported == ["comparison"] and cues & {"stance", "plan_word"} and not past:
-        # 拟发行…1.3万亿元、比上年增加3000亿元: a planned figure's change against last year
-        return Verdict("commitment", 0.7, "comparison beside a plan word")
+    if reported and set(reported) <= SOFT_REPORTED_CUES and cues & {"stance", "plan_word"} and not past:
+        return Verdict("commitment", 0.7, f"{', '.join(reported)} beside a plan word")
     if reported:
         return Verdict("result", 1.0, f"reported: {', '.join(reported)}", certain=True)
     if "past:year" in cues:

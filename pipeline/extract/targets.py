@@ -48,6 +48,7 @@ QuantityT = TypeVar("QuantityT", Target, Result)
 _WORD_LISTS = (
     "action_verbs",
     "action_modifiers",
+    "action_adverbials",
     "measure_heads",
     "implicit_subject_heads",
     "leading_words",
@@ -149,7 +150,8 @@ def target_rules() -> TargetRules:
         ),
         # 推动全市1000家…: a scope word may stand between the action and its count
         action_tail_re=guarded_compile(
-            rf"(?P<verbs>(?:{_alternation(words['action_verbs'])})+)(?:{expanded['ACTION_SCOPE']})?\s*$"
+            rf"(?P<verbs>(?:{_alternation(words['action_verbs'])})+)(?:{expanded['ACTION_SCOPE']})?"
+            rf"(?:(?:{expanded['OBJECT_ATTRIBUTE']})(?:约|超过?|近)?{expanded['ARABIC']}(?:万亿|亿|万)?元?的)?\s*$"
         ),
         action_bound_tail_re=guarded_compile(
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
@@ -157,7 +159,8 @@ def target_rules() -> TargetRules:
         action_search_re=guarded_compile(_alternation(words["action_verbs"])),
         # 开工建设东方电气氢燃料电池等5个以上装备制造项目: named examples, then the count
         action_examples_tail_re=guarded_compile(
-            rf"^(?:{expanded['LIST_MARK']})*(?:{_alternation(words['action_modifiers'])})?"
+            rf"^(?:{expanded['LIST_MARK']})*(?:{_alternation(words['action_adverbials'])})?"
+            rf"(?:{_alternation(words['action_modifiers'])})?"
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+){expanded['EXAMPLES']}\s*$"
         ),
         describing_tail_re=guarded_compile(rf"(?:{_alternation(words['describing_verbs'])})\s*$"),
@@ -333,7 +336,8 @@ def _reported_year(view: TextView, start: int, end: int, context: DocumentContex
 
 def _reported_cues(view: TextView, sentence_start: int, region_start: int, value: _Value) -> set[str]:
     """Cues that report a value as reached: a time cue earlier in the sentence (去年, 截至目前), a
-    reporting cue in the words that lead to it (首次突破), or a comparison before a bare value."""
+    reporting cue in the words that lead to it (首次突破), the source of a figure (数据显示), or a
+    comparison before a bare value."""
     rules = target_rules()
     bare = value.qualifier is None and value.prefix is None
     cues: set[str] = set()
@@ -345,6 +349,8 @@ def _reported_cues(view: TextView, sentence_start: int, region_start: int, value
         cues.add("reported_shape")
     if bare and rules["COMPARISON_RE"].search(view.norm, region_start, value.start):
         cues.add("comparison")
+    if rules["REPORTED_SOURCE_RE"].search(view.norm, sentence_start, value.start):
+        cues.add("reported_source")
     return cues
 
 
@@ -406,6 +412,10 @@ def _find_in_clause(
             obj = norm[match.end() : object_end]
             if not rules["CJK_RE"].search(obj) or rules["ARABIC_RE"].search(obj):
                 continue
+            if rules["ENUMERATION_OBJECT_RE"].match(obj) or (
+                rules["QUOTED_NAME_RE"].match(obj) and not rules["ARABIC_RE"].match(norm, number_start)
+            ):
+                continue
         if joined_only and region_start == rejected_end:
             region_start = rejected_end = object_end if object_end is not None else match.end()
             continue
@@ -425,7 +435,28 @@ def _find_in_clause(
         else:
             item.cues |= cues
             found.append(item)
+            if item.action and object_end is not None:
+                found.extend(_object_attribute(view, match.start(), region, item))
     return found
+
+
+def _object_attribute(view: TextView, value_start: int, region: str, item: _Found) -> list[_Found]:
+    """抓好总投资2.66万亿元的2000个重大项目: besides the count, the object's attribute
+    (重大项目总投资 2.66万亿元) is a target of its own, with the count's cues."""
+    rules = target_rules()
+    attribute = rules["OBJECT_ATTRIBUTE_RE"].search(region)
+    if attribute is None:
+        return []
+    start = value_start - len(region) + attribute.start("value")
+    match = rules["VALUE_RE"].match(view.norm, start)
+    value = _parse_value(match) if match else None
+    if value is None or value.unit is None:
+        return []
+    obj = item.indicator[len(item.action) :]
+    indicator = obj + attribute.group("attribute").removeprefix("计划")
+    found = _Found(indicator, [value], Predicate(), False, item.clause_start, item.clause_end)
+    found.rule, found.cues = "object_attribute", set(item.cues)
+    return [found]
 
 
 def _read_item(
