@@ -3,14 +3,19 @@ and the shipped model against the score its card records."""
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from spacy.language import Language
 
-from pipeline.extract.judge import LABELS, Candidate, Judge, rule_verdict
+from pipeline.extract.judge import LABELS, Candidate, Judge, judge_rules, parse_judge_rules, rule_verdict
 from pipeline.models.judge import ARTIFACT_DIR, JudgeModel, feature_indices, train
+from pipeline.resources import ResourceError, load_yaml
 
 
 def _candidate(text: str, *cues: str, genre: str | None = "report") -> Candidate:
@@ -38,6 +43,8 @@ def _candidate(text: str, *cues: str, genre: str | None = "report") -> Candidate
         pytest.param(("bare_figure", "deadline:carried"), "policy", "neither", False, id="bare_figure"),
         pytest.param(("deadline:clause",), "report", "commitment", True, id="own_deadline"),
         pytest.param(("deadline:carried",), "policy", "commitment", False, id="carried_deadline"),
+        pytest.param(("reported_source", "deadline:carried"), "news", "result", True, id="source_of_figure"),
+        pytest.param(("reported_source", "plan_word"), "news", "commitment", False, id="source_beside_plan"),
     ],
 )
 def test_rule_verdicts(cues: tuple[str, ...], genre: str, label: str, certain: bool) -> None:
@@ -135,3 +142,50 @@ def test_shipped_model_reaches_its_recorded_dev_score(shared: Path) -> None:
     )
     assert got["targets_f1"] >= recorded["targets_f1"] - 0.01
     assert got["results_f1"] >= recorded["results_f1"] - 0.01
+
+
+def _broken_rules(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = copy.deepcopy(load_yaml("judge.yaml"))
+    edit(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        pytest.param(
+            lambda d: d["rules"][0]["when"][0].update(any=["describe"]), "unknown cue 'describe'", id="typo"
+        ),
+        pytest.param(
+            lambda d: d["rules"][1]["when"][0].update(any=["@reportd"]), "unknown group", id="group"
+        ),
+        pytest.param(
+            lambda d: d["cues"].update(new_cue="read by no rule"), "cues no rule reads", id="unread"
+        ),
+        pytest.param(lambda d: d["rules"].pop(), "last rule must have no conditions", id="no_default"),
+        pytest.param(
+            lambda d: d["rules"].insert(0, dict(d["rules"][-1], name="x")), "only the last", id="shadow"
+        ),
+        pytest.param(lambda d: d["rules"][0].update(priority=1), "unknown keys", id="unknown_key"),
+        pytest.param(lambda d: d["rules"][0].update(label="target"), "label must be", id="label"),
+        pytest.param(lambda d: d["rules"][6]["when"][2].update(genre=["blog"]), "genres must be", id="genre"),
+    ],
+)
+def test_a_broken_judge_table_stops_the_load(edit: Callable[[dict[str, Any]], None], message: str) -> None:
+    with pytest.raises(ResourceError, match=message):
+        parse_judge_rules(_broken_rules(edit))
+
+
+def test_every_cue_the_extractor_emits_is_declared_in_the_judge_table(nlp: Language) -> None:
+    """The spec rows' sentences and a plan-and-review report: each cue on a candidate is one the
+    rules (or the learned judge) know, so a renamed cue cannot silently stop a rule from firing."""
+    specs = Path(__file__).parent / "specs"
+    texts = [
+        json.loads(line)["input"]
+        for name in ("targets.jsonl", "results.jsonl")
+        for line in (specs / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    emitted = set().union(*(j.candidate.cues for text in texts for j in nlp(text)._.zp_judged))
+    assert len(emitted) >= 10
+    assert emitted <= judge_rules().cues, sorted(emitted - judge_rules().cues)

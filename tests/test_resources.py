@@ -68,3 +68,34 @@ def test_duplicate_yaml_keys_are_rejected(tmp_path, monkeypatch) -> None:
 )
 def test_sector_lexicon(phrase: str, letter: str | None) -> None:
     assert sector_of(phrase) == letter
+
+
+def test_target_patterns_the_code_reads_are_declared_and_checked_against_the_file(monkeypatch) -> None:
+    """Every ``rules["NAME"]`` / ``expanded["NAME"]`` in the extractor is in ``_PATTERNS_READ``
+    (and nothing more), and targets.yaml is loaded against that list: a pattern missing from the
+    file, or one that nothing reads, stops the load."""
+    import copy
+    import re
+    from pathlib import Path
+
+    from pipeline.extract import targets
+
+    source = Path(targets.__file__).read_text(encoding="utf-8")
+    read_in_source = set(
+        re.findall(r"""(?:rules|expanded|target_rules\(\))\[["']([A-Z][A-Z_]+)["']\]""", source)
+    )
+    assert read_in_source == targets._PATTERNS_READ
+
+    original = copy.deepcopy(resources.load_yaml("targets.yaml"))
+
+    def load_with(edit):
+        data = copy.deepcopy(original)
+        edit(data["patterns"])
+        monkeypatch.setattr(targets, "load_yaml", lambda name: data)
+        return targets.target_rules.__wrapped__()
+
+    assert load_with(lambda patterns: None).patterns["VALUE_RE"].search("达到92%")
+    with pytest.raises(ResourceError, match="nothing reads or references: \\['STRAY_RE'\\]"):
+        load_with(lambda patterns: patterns.update(STRAY_RE="x"))
+    with pytest.raises(ResourceError, match="reads are missing: \\['REPORTED_SOURCE_RE'\\]"):
+        load_with(lambda patterns: patterns.pop("REPORTED_SOURCE_RE"))

@@ -62,6 +62,21 @@ _WORD_LISTS = (
     "vague_numerals",
     "stance_floor_words",
 )
+# The patterns of targets.yaml this module reads by name (the others are fragments other patterns
+# reference as {NAME}). The load checks the file against this list: a pattern the code reads and
+# the file lacks, or a pattern nothing reads, is an error there and then, not a KeyError mid-run.
+_PATTERNS_READ = frozenset(
+    {
+        "ACTION_SCOPE", "ARABIC", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
+        "CJK_RE", "CLAUSE_BREAK_RE", "COMPARISON_RE", "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE",
+        "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK",
+        "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE", "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE",
+        "OPENING_YEAR_RE", "PLAN_PERIOD", "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE",
+        "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE", "REPORTED_TIME_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE",
+        "TIME_PHRASE", "VALUE_END_RE", "VALUE_RE", "YEAR_CELL_RE",
+    }
+)  # fmt: skip
+_REFERENCE_RE = re.compile(r"\{([A-Z_]+)\}")
 # A one-cell-per-line table: at least this many short lines, each at most this long.
 _MIN_CELL_DUMP = 4
 _MAX_CELL_LINE = 40
@@ -117,8 +132,16 @@ def target_rules() -> TargetRules:
         if len(set(entries)) != len(entries):
             raise ResourceError(f"targets.yaml: {name} lists a word twice")
         words[name] = tuple(entries)
+    unknown_sections = set(data) - {"patterns", *_WORD_LISTS}
+    if unknown_sections:
+        raise ResourceError(f"targets.yaml: unknown sections {sorted(unknown_sections)}")
     lexicon = comparator_lexicon()
     fragments = {str(k): str(v) for k, v in data["patterns"].items()}
+    referenced = set(_REFERENCE_RE.findall(" ".join(fragments.values())))
+    if missing := sorted(_PATTERNS_READ - set(fragments)):
+        raise ResourceError(f"targets.yaml: patterns the extractor reads are missing: {missing}")
+    if unused := sorted(set(fragments) - referenced - _PATTERNS_READ):
+        raise ResourceError(f"targets.yaml: patterns nothing reads or references: {unused}")
     built = {
         "UNIT": unit_lexicon().fragment(),
         "PREDICATE": _alternation(list(lexicon.predicates)),

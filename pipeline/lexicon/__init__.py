@@ -96,6 +96,7 @@ def validate_resources() -> None:
     from pipeline.compare.registry import load_registry
     from pipeline.extract import deadlines, qualitative
     from pipeline.extract.agencies import agency_patterns
+    from pipeline.extract.judge import judge_rules
     from pipeline.extract.policies import policy_patterns
     from pipeline.extract.programmes import programme_resources
     from pipeline.extract.sectors import sector_words
@@ -112,6 +113,7 @@ def validate_resources() -> None:
         deadlines.words,
         qualitative.patterns,
         target_rules,
+        judge_rules,
         programme_resources,
         policy_patterns,
         agency_patterns,
