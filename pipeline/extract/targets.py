@@ -41,6 +41,7 @@ from pipeline.resolve.numbers import parse_number, parse_tenths
 from pipeline.resolve.units import resolve_unit, unit_lexicon
 from pipeline.resources import ResourceError, compile_expanded, expand_references, guarded_compile, load_yaml
 from pipeline.segment import jieba_tokens, load_user_dictionary
+from pipeline.structure import TextStructure
 from pipeline.textview import TextView, matching_form
 from schemas import Result, Target
 
@@ -68,7 +69,7 @@ _WORD_LISTS = (
 _PATTERNS_READ = frozenset(
     {
         "ACTION_SCOPE", "ARABIC", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
-        "CJK_RE", "CLAUSE_BREAK_RE", "COMPARISON_RE", "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE",
+        "CJK_RE", "COMPARISON_RE", "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE",
         "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK",
         "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE", "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE",
         "OPENING_YEAR_RE", "PLAN_PERIOD", "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE",
@@ -262,15 +263,7 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
 
 
 def _clauses(view: TextView, start: int, end: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    position = start
-    for brk in target_rules()["CLAUSE_BREAK_RE"].finditer(view.norm, start, end):
-        if brk.start() > position:
-            spans.append((position, brk.start()))
-        position = brk.end()
-    if position < end:
-        spans.append((position, end))
-    return spans
+    return TextStructure.of(view).clauses(start, end)
 
 
 def _is_table_line(view: TextView, start: int, end: int) -> bool:

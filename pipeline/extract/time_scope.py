@@ -25,6 +25,7 @@ from pipeline.extract.deadlines import (
     parse_year,
     patterns,
 )
+from pipeline.structure import TextStructure, structure_patterns
 from pipeline.textview import TextView, matching_form
 from schemas import Deadline
 
@@ -91,9 +92,8 @@ class TimeScope:
         self.document_year = document_year(view, context.year, context.title)
         self.is_report = self._is_report(found)
 
-        self._clause_ends = [m.start() for m in found["CLAUSE_END_RE"].finditer(norm)]
-        self._paragraph_starts = [0] + [m.end() for m in re.finditer("\n", norm)]
-        self._section_starts = [m.start() for m in found["HEADING_RE"].finditer(norm)]
+        self.structure = TextStructure.of(view)
+        self._paragraph_starts = self.structure.paragraph_starts
         self._carry_floors = self._paragraph_carry_floors(found)
         self._past_cues = [m.start() for m in found["PAST_CUE_RE"].finditer(norm)]
         self._weak_past_cues = [m.start() for m in found["WEAK_PAST_CUE_RE"].finditer(norm)]
@@ -121,7 +121,7 @@ class TimeScope:
         # review openers (过去一年… / 过去五年…, 一、2023年工作回顾) and whether each covers several years
         openers = sorted(
             {start for start in self._paragraph_starts if found["PAST_PARAGRAPH_RE"].match(norm, start)}
-            | {m.start() for m in found["TOP_HEADING_RE"].finditer(norm)}
+            | set(self.structure.top_heading_starts)
         )
         self._review_openers = openers
         self._review_multi = [bool(found["MULTI_YEAR_REVIEW_RE"].search(self._heading(o))) for o in openers]
@@ -165,7 +165,7 @@ class TimeScope:
             floors.append(floors[index - 1] if continues and floors else start)
             previous_is_table = is_table
             # A heading line (二、2026年工作总体要求和主要目标) governs the paragraph under it.
-            previous_is_heading = bool(found["HEADING_RE"].match(line)) and not found[
+            previous_is_heading = bool(structure_patterns()["HEADING_RE"].match(line)) and not found[
                 "SENTENCE_END_RE"
             ].search(line)
         return floors
@@ -205,8 +205,7 @@ class TimeScope:
         return self.view.norm[start : min(self._paragraph_end(start), start + HEADING_CHARS)]
 
     def _paragraph_end(self, offset: int) -> int:
-        end = self.view.norm.find("\n", offset)
-        return len(self.view.norm) if end < 0 else end
+        return self.structure.paragraph_end(offset)
 
     def _past_paragraphs(self, found: dict[str, re.Pattern[str]]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -231,7 +230,7 @@ class TimeScope:
         """A report's review: a top-level section headed 回顾, or a year before the document's;
         and in a report with a 主要预期目标/工作总体要求 anchor, everything before the anchor."""
         norm = self.view.norm
-        tops = [m.start() for m in found["TOP_HEADING_RE"].finditer(norm)] + [len(norm)]
+        tops = [*self.structure.top_heading_starts, len(norm)]
         spans: list[tuple[int, int]] = []
         for start, end in pairwise(tops):
             heading = self._heading(start)
@@ -290,11 +289,7 @@ class TimeScope:
     # -- answering ------------------------------------------------------------------------
 
     def _clause_bounds(self, start: int, end: int) -> tuple[int, int]:
-        before = bisect_left(self._clause_ends, start) - 1
-        clause_start = self._clause_ends[before] + 1 if before >= 0 else 0
-        after = bisect_left(self._clause_ends, max(end, start + 1) - 1)
-        clause_end = self._clause_ends[after] if after < len(self._clause_ends) else len(self.view.norm)
-        return clause_start, max(clause_end, end)
+        return self.structure.clause_around(start, end)
 
     def _latest_before(self, starts: list[int], offset: int) -> int | None:
         index = bisect_right(starts, offset) - 1
@@ -320,7 +315,7 @@ class TimeScope:
         if index < 0:
             return None
         marker = self._markers[index]
-        section = self._latest_before(self._section_starts, clause_start)
+        section = self.structure.section_start(clause_start)
         if section is not None and marker.start < section:
             return None
         paragraph = bisect_right(self._paragraph_starts, clause_start) - 1

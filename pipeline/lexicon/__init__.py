@@ -104,11 +104,13 @@ def validate_resources() -> None:
     from pipeline.resolve.comparators import comparator_lexicon
     from pipeline.resolve.units import unit_lexicon
     from pipeline.segment import scan_patterns
+    from pipeline.structure import structure_patterns
 
     default_lexicon()
     for loader in (
         furniture_patterns,
         scan_patterns,
+        structure_patterns,
         deadlines.patterns,
         deadlines.words,
         qualitative.patterns,
