@@ -31,6 +31,7 @@ from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
 from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
 from pipeline.extract.sectors import count_sectors, sector_of
+from pipeline.extract.source_place import place_from_source
 from pipeline.extract.targets import extract_quantities
 from pipeline.extract.time_scope import TimeScope
 from pipeline.lexicon import Lexicon, default_lexicon, load_lexicon
@@ -244,7 +245,14 @@ class DocumentComponent:
         self.lexicon = lexicon or default_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.zp_context = extract_document_fields(text_view(doc), document_context(doc), self.lexicon)
+        view, hints = text_view(doc), document_context(doc)
+        fields = extract_document_fields(view, hints, self.lexicon)
+        if fields.jurisdiction is None and (
+            place := place_from_source(hints.source_name, view, self.lexicon)
+        ):
+            fields.jurisdiction, fields.jurisdiction_code = place.jurisdiction, place.code or None
+        fields.source_name = hints.source_name
+        doc._.zp_context = fields
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

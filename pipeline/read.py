@@ -79,6 +79,7 @@ class RawDocument:
     is_html: bool = False
     title: str | None = None
     published: date | None = None
+    url: str | None = None  # a JSONL article's address (its ``url`` or ``link`` field)
     error: ReadError | None = None
     # A PDF or .docx is parsed where it is extracted (see :func:`materialise`): its path and
     # format wait here until then.
@@ -721,7 +722,10 @@ def _article(
     is_html = bool(record.get("html")) or body.lstrip().startswith("<")
     title = _no_surrogates(record["title"]) if isinstance(record.get("title"), str) else None
     published = _parse_iso_date(record.get("published") or record.get("date"))
-    document = RawDocument(doc_id, source, text=body, is_html=is_html, title=title, published=published)
+    url = next((v for v in (record.get("url"), record.get("link")) if isinstance(v, str) and v), None)
+    document = RawDocument(
+        doc_id, source, text=body, is_html=is_html, title=title, published=published, url=url
+    )
     return _checked(document, options.max_chars)
 
 

@@ -37,7 +37,7 @@ def process_raw(nlp: Language, raw: RawDocument) -> Document | ErrorRecord:
     if raw.error is not None:
         return error(raw.error.code, raw.error.message)
     assert raw.text is not None
-    hints = DocumentContext(title=raw.title, published=raw.published)
+    hints = DocumentContext(title=raw.title, published=raw.published, source_name=raw.url or raw.doc)
     body = raw.text
     if raw.is_html:
         page = html_main_text(body)

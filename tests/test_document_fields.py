@@ -588,6 +588,25 @@ GOLDEN += [
         None,
         "news",
     ),
+    (
+        "untitled-lead-reporting-inspection-findings-is-news",
+        "2024年省级电动自行车产品质量监督抽查中,共抽查产品86批次。其中,抽查发现不符合标准要求的产品7批次,"
+        "涉及充电器3批次。对抽查不合格的产品,已依法处理。",
+        None,
+        None,
+        None,
+        None,
+        "news",
+    ),
+    (
+        "untitled-policy-naming-inspection-findings-stays-policy",
+        "各地要加强监督检查,对检查发现的问题要及时整改,确保2025年底前完成全部整改任务。",
+        None,
+        None,
+        None,
+        None,
+        "policy",
+    ),
 ]
 
 

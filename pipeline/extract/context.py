@@ -17,6 +17,9 @@ class DocumentContext:
     jurisdiction: str | None = None
     jurisdiction_code: str | None = None
     doc_type: DocType | None = None
+    # the document's file name or web address: where the text names no place, the place its
+    # source names in pinyin (xinxiang_2023_choucha.txt) is the jurisdiction
+    source_name: str | None = None
 
     @property
     def year(self) -> int | None:

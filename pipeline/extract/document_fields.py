@@ -474,6 +474,8 @@ def classify_doc_type(view: TextView, title: str | None, lexicon: Lexicon | None
         return "policy"
     if hit("report_body", head):
         return "report"
+    if hit("news_body", head):
+        return "news"
     if hit("news_title", title_norm):
         return "news"
     if hit("policy_title", title_norm):

@@ -97,6 +97,7 @@ def validate_resources() -> None:
     from pipeline.extract import deadlines, qualitative
     from pipeline.extract.agencies import agency_patterns
     from pipeline.extract.judge import judge_rules
+    from pipeline.lexicon.place_pinyin import place_pinyin
     from pipeline.extract.policies import policy_patterns
     from pipeline.extract.programmes import programme_resources
     from pipeline.extract.sectors import sector_words
@@ -116,6 +117,7 @@ def validate_resources() -> None:
         qualitative.patterns,
         target_rules,
         judge_rules,
+        place_pinyin,
         programme_resources,
         policy_patterns,
         agency_patterns,

@@ -16,6 +16,7 @@ CUE_KINDS = (
     "news",
     "policy_portal",
     "report_body",
+    "news_body",
     "news_title",
     "policy_title",
 )
