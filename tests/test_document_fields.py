@@ -740,3 +740,25 @@ def test_site_name_cut_from_page_title(page_title: str, expected: str) -> None:
 )
 def test_county_names_in_text(text: str, expected: list[str]) -> None:
     assert [place.jurisdiction for _, _, place in _places_in(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            "立山区人民政府关于印发 《立山区政府2023年重点工作任务分解 和责任分工方案》的通知",
+            "立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知",
+        ),
+        (
+            "榆阳区关于贯彻落实〈质量强国建设纲要〉的实施意见",
+            "榆阳区关于贯彻落实《质量强国建设纲要》的实施意见",
+        ),
+        # nested brackets inside an outer 《》 stay as written; Latin words keep their spaces
+        ("印发《关于贯彻〈纲要〉的意见》的通知", "印发《关于贯彻〈纲要〉的意见》的通知"),
+        ("Made in China 2025 行动方案", "Made in China 2025 行动方案"),
+    ],
+)
+def test_title_form(written: str, expected: str) -> None:
+    from pipeline.extract.document_fields import title_form
+
+    assert title_form(written) == expected

@@ -491,11 +491,27 @@ def _without_site_name(title: str | None, lexicon: Lexicon | None = None) -> str
     return title[: suffix.start()] if suffix and suffix.start() > 0 else title
 
 
+# Spaces a PDF or a wrapped line left inside a Chinese title (印发 《…分解 和责任分工方案》).
+_TITLE_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff《》〈〉“”()（）、])\s+(?=[\u4e00-\u9fff《》〈〉“”()（）、])")
+
+
+def title_form(title: str | None) -> str | None:
+    """A title as a reader writes it: no spaces between Chinese characters, and a document named
+    inside a transmitted title (〈质量强国建设纲要〉, nested in 《…》) in its own 《》 again once the
+    outer brackets are gone."""
+    if not title:
+        return title
+    title = _TITLE_GAP_RE.sub("", title)
+    if "《" not in title and "〈" in title:
+        title = title.replace("〈", "《").replace("〉", "》")
+    return title
+
+
 def extract_document_fields(
     view: TextView, hints: DocumentContext, lexicon: Lexicon | None = None
 ) -> DocumentContext:
     lexicon = lexicon or default_lexicon()
-    title = _without_site_name(hints.title, lexicon) or find_title(view, lexicon)
+    title = title_form(_without_site_name(hints.title, lexicon) or find_title(view, lexicon))
     if title is None and classify_doc_type(view, None, lexicon) == "report":
         title = find_report_section_title(view, lexicon)
     doc_type = hints.doc_type or classify_doc_type(view, title, lexicon)
