@@ -491,17 +491,22 @@ def _without_site_name(title: str | None, lexicon: Lexicon | None = None) -> str
     return title[: suffix.start()] if suffix and suffix.start() > 0 else title
 
 
-# Spaces a PDF or a wrapped line left inside a Chinese title (印发 《…分解 和责任分工方案》).
-_TITLE_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff《》〈〉“”()（）、])\s+(?=[\u4e00-\u9fff《》〈〉“”()（）、])")
+# Spaces a PDF or a wrapped line left in a Chinese title (印发 《…分解 和责任分工方案》): beside a
+# book-title bracket, or between Chinese characters inside one (the space between two issuers,
+# 中共湖北省委 湖北省人民政府, is written on purpose).
+_BRACKET_GAP_RE = re.compile(r"\s+(?=[《〈])|(?<=[《〈》〉])\s+")
+_NAMED_RE = re.compile(r"《[^《》]*》")
+_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def title_form(title: str | None) -> str | None:
-    """A title as a reader writes it: no spaces between Chinese characters, and a document named
+    """A title as a reader writes it: no stray spaces, and a document named
     inside a transmitted title (〈质量强国建设纲要〉, nested in 《…》) in its own 《》 again once the
     outer brackets are gone."""
     if not title:
         return title
-    title = _TITLE_GAP_RE.sub("", title)
+    title = _BRACKET_GAP_RE.sub("", title)
+    title = _NAMED_RE.sub(lambda named: _CJK_GAP_RE.sub("", named.group()), title)
     if "《" not in title and "〈" in title:
         title = title.replace("〈", "《").replace("〉", "》")
     return title
