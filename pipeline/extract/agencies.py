@@ -15,6 +15,7 @@ from functools import cache
 
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.document_fields import Place, place_by_name, places
+from pipeline.lexicon import default_lexicon
 from pipeline.resources import ResourceError, compile_fragments, load_yaml
 from pipeline.textview import TextView
 from schemas import Agency, Mention
@@ -83,6 +84,15 @@ def _plausible(unit_norm: str) -> bool:
         bool(patterns.compiled["PLAUSIBLE_START_RE"].search(unit_norm))
         or unit_norm in patterns.national
         or any(unit_norm.startswith(name) for name, _ in _place_prefixes())
+    )
+
+
+def _opens_as_body(unit_norm: str) -> bool:
+    """Stricter than :func:`_plausible`, for a name found by its position alone."""
+    return not agency_patterns().compiled["NOT_A_BODY_RE"].search(unit_norm) and (
+        unit_norm.startswith(_PLAUSIBLE_START)
+        or unit_norm in agency_patterns().national
+        or any(unit_norm[:length] in default_lexicon().places.by_name for length in range(2, 9))
     )
 
 
@@ -215,6 +225,12 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
         add_list(headline, "issuer")
     for match in compiled["FOUNDER_RE"].finditer(norm):
         add_list(match, "responsible")
+    for match in compiled["ACTOR_RE"].finditer(norm):
+        # a clause's subject is a body only when its name opens with a place, a level or a
+        # central prefix (not 应该带领干部, 健全市县政府)
+        spans = _units(match.start("agencies"), match.end("agencies"), view)
+        if spans and all(_opens_as_body(norm[s:e]) for s, e in spans):
+            found.extend((s, e, "responsible") for s, e in spans)
     if compiled["RESPONSIBLE_HEADER_RE"].search(norm):
         for match in compiled["TABLE_CELL_RE"].finditer(norm):
             add_list(match, "responsible")

@@ -97,11 +97,11 @@ def validate_resources() -> None:
     from pipeline.extract import deadlines, qualitative
     from pipeline.extract.agencies import agency_patterns
     from pipeline.extract.judge import judge_rules
-    from pipeline.lexicon.place_pinyin import place_pinyin
     from pipeline.extract.policies import policy_patterns
     from pipeline.extract.programmes import programme_resources
     from pipeline.extract.sectors import sector_words
     from pipeline.extract.targets import target_rules
+    from pipeline.lexicon.place_pinyin import place_pinyin
     from pipeline.resolve.comparators import comparator_lexicon
     from pipeline.resolve.units import unit_lexicon
     from pipeline.segment import scan_patterns
