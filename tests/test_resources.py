@@ -64,6 +64,17 @@ def test_duplicate_yaml_keys_are_rejected(tmp_path, monkeypatch) -> None:
         ("开展职业技能培训", "P"),
         ("国家高新技术企业", None),  # every industry has them
         ("新增上市公司", None),
+        ("肉牛存栏", "A"),
+        ("新能源汽车产量", "C"),
+        ("全社会用电量", "D"),
+        ("老旧小区加装电梯", "E"),
+        ("普惠小微贷款担保", "J"),
+        ("物业服务覆盖率", "K"),
+        ("地表水水质优良比例", "N"),
+        ("学前教育入园率", "P"),
+        ("社区长者饭堂", "Q"),
+        ("入境游人数", "R"),
+        ("城乡居民养老保险参保率", "S"),
     ],
 )
 def test_sector_lexicon(phrase: str, letter: str | None) -> None:
