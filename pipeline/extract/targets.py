@@ -69,12 +69,13 @@ _WORD_LISTS = (
 _PATTERNS_READ = frozenset(
     {
         "ACTION_SCOPE", "ARABIC", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
-        "CJK_RE", "COMPARISON_RE", "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE",
-        "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK",
-        "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE", "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE",
-        "OPENING_YEAR_RE", "PLAN_PERIOD", "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE",
-        "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE", "REPORTED_TIME_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE",
-        "TIME_PHRASE", "VALUE_END_RE", "VALUE_RE", "YEAR_CELL_RE",
+        "BENEFICIARY_TAIL_RE", "CJK_RE", "COMPARISON_RE", "COUNT_SUBJECT_RE", "DISTRIBUTIVE_GUARD",
+        "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE",
+        "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE",
+        "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PLAN_PERIOD", "PLAN_WORD_RE",
+        "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE", "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE",
+        "REPORTED_TIME_RE", "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE", "TIME_PHRASE",
+        "VALUE_END_RE", "VALUE_RE", "YEAR_CELL_RE",
     }
 )  # fmt: skip
 _REFERENCE_RE = re.compile(r"\{([A-Z_]+)\}")
@@ -412,6 +413,7 @@ def _find_in_clause(
         joined_only = bool(rules["JOINER_ONLY_RE"].fullmatch(region))
         ends_well = _value_ends_well(view, match.end(), end)
         object_end: int | None = None
+        shape = "action"
         if not ends_well:
             follows_action = (
                 rules.action_tail_re.search(region)
@@ -422,7 +424,9 @@ def _find_in_clause(
                 )
                 or (joined_only and last and last.action)
             )
-            if value.unit is None or not follows_action:
+            if value.unit is not None and not follows_action:
+                shape = _counted_shape(view, region, value, end)
+            if value.unit is None or not (follows_action or shape != "action"):
                 continue
             object_end = _object_end(view, match.end(), end)
             obj = norm[match.end() : object_end]
@@ -444,7 +448,7 @@ def _find_in_clause(
         cues = _reported_cues(view, sentence_start, region_start, value)
         if rules.describing_tail_re.search(region):
             cues.add("describing")
-        item = _read_item(view, region_start, match, value, object_end, last, carried, start, end)
+        item = _read_item(view, region_start, match, value, object_end, last, carried, start, end, shape)
         region_start = object_end if object_end is not None else match.end()
         if item is None:
             rejected_end = region_start
@@ -454,6 +458,22 @@ def _find_in_clause(
             if item.action and object_end is not None:
                 found.extend(_object_attribute(view, match.start(), region, item))
     return found
+
+
+def _counted_shape(view: TextView, region: str, value: _Value, clause_end: int) -> str:
+    """A count that no action governs but that is a quantity all the same: beneficiaries after
+    为/向 and before what they get (``beneficiary``), or a clause's opening count followed by its
+    noun and verb (``count_subject``); else ``action`` (not one of these)."""
+    rules = target_rules()
+    rest = view.norm[value.end : clause_end]
+    if rules["BENEFICIARY_TAIL_RE"].search(region) and rules["SERVICE_VERB_RE"].search(rest):
+        return "beneficiary"
+    opening = not region.strip() or bool(rules.leading_re.fullmatch(region))
+    # counted in digits, not a share (两个超级大国应当…, 71%的机组…: a phrase, a proportion)
+    counted = value.unit != "%" and bool(rules["ARABIC_RE"].match(view.norm, value.start))
+    if opening and counted and rules["COUNT_SUBJECT_RE"].match(rest):
+        return "count_subject"
+    return "action"
 
 
 def _object_attribute(view: TextView, value_start: int, region: str, item: _Found) -> list[_Found]:
@@ -485,6 +505,7 @@ def _read_item(
     carried: _Found | None,
     clause_start: int,
     clause_end: int,
+    shape: str = "action",
 ) -> _Found | None:
     """The indicator, predicate and flags of one value, read leftwards from the value."""
     rules = target_rules()
@@ -493,6 +514,10 @@ def _read_item(
     annual = bool(rules.annual_re.search(norm, max(clause_start, region_start - 4), match.start()))
     stance = bool(rules.stance_re.search(norm, clause_start, match.start()))
     item = _Found("", [value], Predicate(), annual, clause_start, clause_end, stance=stance)
+    if object_end is not None and shape != "action":
+        # 为1万名失能老人提供照护服务, 16个平台进入科研状态: the words after the count say what it counts
+        item.indicator, item.rule = _indicator_text(view, match.end(), object_end), shape
+        return item
     if object_end is not None:
         # 打通20条断头路: the action verbs before the count + the object after it
         tail = rules.action_tail_re.search(region)
