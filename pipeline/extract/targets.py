@@ -72,10 +72,10 @@ _PATTERNS_READ = frozenset(
         "BENEFICIARY_TAIL_RE", "CJK_RE", "COMPARISON_RE", "COUNT_SUBJECT_RE", "DISTRIBUTIVE_GUARD",
         "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE",
         "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE",
-        "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PLAN_PERIOD", "PLAN_WORD_RE",
-        "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE", "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE",
-        "REPORTED_TIME_RE", "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE", "TIME_PHRASE",
-        "VALUE_END_RE", "VALUE_RE", "YEAR_CELL_RE",
+        "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PACE_TAIL_RE", "PLAN_PERIOD",
+        "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE", "REPORTED_SHAPE_RE",
+        "REPORTED_SOURCE_RE", "REPORTED_TIME_RE", "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE",
+        "TIME_PHRASE", "VALUE_END_RE", "VALUE_RE", "WORK_NOUN_END_RE", "YEAR_CELL_RE",
     }
 )  # fmt: skip
 _REFERENCE_RE = re.compile(r"\{([A-Z_]+)\}")
@@ -118,6 +118,7 @@ class TargetRules:
     split_re: re.Pattern[str]
     change_tail_re: re.Pattern[str]
     comparators: ComparatorLexicon = field(repr=False)
+    paired_prefixes: tuple[tuple[str, tuple[str, str]], ...] = ()  # longest prefix first
 
     def __getitem__(self, name: str) -> re.Pattern[str]:
         return self.patterns[name]
@@ -134,7 +135,7 @@ def target_rules() -> TargetRules:
         if len(set(entries)) != len(entries):
             raise ResourceError(f"targets.yaml: {name} lists a word twice")
         words[name] = tuple(entries)
-    unknown_sections = set(data) - {"patterns", *_WORD_LISTS}
+    unknown_sections = set(data) - {"patterns", "paired_prefixes", *_WORD_LISTS}
     if unknown_sections:
         raise ResourceError(f"targets.yaml: unknown sections {sorted(unknown_sections)}")
     lexicon = comparator_lexicon()
@@ -163,11 +164,14 @@ def target_rules() -> TargetRules:
     change_words = [w for w, p in lexicon.predicates.items() if p.kind == "change"]
     # 组织不少于20个项目, 建成超过10个: a bound between the action and its count
     level_words = [w for w, p in lexicon.predicates.items() if p.kind == "level" and p.comparator != "eq"]
+    # 提高到不低于800元: a verb of reaching before the bound; the bound gives the comparator
+    reaching = _alternation([w for w in level_words if w.endswith(("到", "至"))])
     return TargetRules(
         patterns=patterns,
         words=words,
         predicate_tail_re=guarded_compile(
-            rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?(?P<predicate>{built['PREDICATE']})"
+            rf"(?P<dist_before>{expanded['DISTRIBUTIVE_GUARD']}(?:{distributive}))?"
+            rf"(?:{reaching})?(?P<predicate>{built['PREDICATE']})"
             rf"(?P<dist_after>{distributive})?(?P<rank_scope>{expanded['RANK_SCOPE']})?\s*$"
         ),
         action_prefix_re=guarded_compile(
@@ -199,7 +203,27 @@ def target_rules() -> TargetRules:
         split_re=guarded_compile(_alternation(words["split_joiners"])),
         change_tail_re=guarded_compile(rf"(?P<change>{_alternation(change_words)})$"),
         comparators=lexicon,
+        paired_prefixes=_paired_prefixes(data.get("paired_prefixes")),
     )
+
+
+def _paired_prefixes(raw: object) -> tuple[tuple[str, tuple[str, str]], ...]:
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+        for k, v in raw.items()
+    ):
+        raise ResourceError("targets.yaml: paired_prefixes maps a prefix to two prefixes")
+    pairs = ((k, (v[0], v[1])) for k, v in raw.items())
+    return tuple(sorted(pairs, key=lambda item: -len(item[0])))
+
+
+def _paired_parts(indicator: str) -> list[str]:
+    """城乡低保标准 → [城市低保标准, 农村低保标准]; [indicator] when no paired prefix opens it."""
+    for prefix, (first, second) in target_rules().paired_prefixes:
+        if indicator.startswith(prefix) and len(indicator) > len(prefix):
+            rest = indicator[len(prefix) :]
+            return [first + rest, second + rest]
+    return [indicator]
 
 
 @dataclass
@@ -468,6 +492,10 @@ def _counted_shape(view: TextView, region: str, value: _Value, clause_end: int) 
     rest = view.norm[value.end : clause_end]
     if rules["BENEFICIARY_TAIL_RE"].search(region) and rules["SERVICE_VERB_RE"].search(rest):
         return "beneficiary"
+    if rules["PACE_TAIL_RE"].search(region) and rules["WORK_NOUN_END_RE"].search(
+        view.norm, value.end, _object_end(view, value.end, clause_end)
+    ):
+        return "paced_work"
     opening = not region.strip() or bool(rules.leading_re.fullmatch(region))
     # counted in digits, not a share (两个超级大国应当…, 71%的机组…: a phrase, a proportion)
     counted = value.unit != "%" and bool(rules["ARABIC_RE"].match(view.norm, value.start))
@@ -516,7 +544,11 @@ def _read_item(
     item = _Found("", [value], Predicate(), annual, clause_start, clause_end, stance=stance)
     if object_end is not None and shape != "action":
         # 为1万名失能老人提供照护服务, 16个平台进入科研状态: the words after the count say what it counts
-        item.indicator, item.rule = _indicator_text(view, match.end(), object_end), shape
+        # (加快800个老旧小区改造项目建设: with the pace word before it)
+        pace = rules["PACE_TAIL_RE"].search(region) if shape == "paced_work" else None
+        counted = _indicator_text(view, match.end(), object_end)
+        item.indicator = (pace.group().strip() if pace else "") + counted
+        item.rule = shape
         return item
     if object_end is not None:
         # 打通20条断头路: the action verbs before the count + the object after it
@@ -690,6 +722,8 @@ def _build(
         if value.qualifier is None and value.prefix is None:
             value.qualifier = last.qualifier
     parts = _split_parts(found.indicator, found.distributive)
+    if len(parts) == 1 and len(values) == 2 and found.distributive:
+        parts = _paired_parts(found.indicator)  # 城乡…分别提高到800元和500元
     if len(parts) == len(values):
         pairs = list(zip(parts, values, strict=True))
     elif len(values) == 1:
