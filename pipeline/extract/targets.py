@@ -73,9 +73,10 @@ _PATTERNS_READ = frozenset(
         "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE",
         "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE",
         "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PACE_TAIL_RE", "PLAN_PERIOD",
-        "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE", "REPORTED_SHAPE_RE",
-        "REPORTED_SOURCE_RE", "REPORTED_TIME_RE", "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE",
-        "TIME_PHRASE", "VALUE_END_RE", "VALUE_RE", "WORK_NOUN_END_RE", "YEAR_CELL_RE",
+        "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE", "RATIO_TERM_AFTER_RE",
+        "RATIO_TERM_BEFORE_RE", "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE", "REPORTED_TIME_RE",
+        "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE", "TIME_PHRASE", "VALUE_END_RE", "VALUE_RE",
+        "WORK_NOUN_END_RE", "YEAR_CELL_RE",
     }
 )  # fmt: skip
 _REFERENCE_RE = re.compile(r"\{([A-Z_]+)\}")
@@ -271,6 +272,8 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
         value, unit = parse_tenths(groups["tenths"]), "%"
     else:
         value = parse_number(groups["num"])
+        if groups.get("sign"):
+            value = -value
         if groups["num2"]:
             value_max = parse_number(groups["num2"])
         resolved = resolve_unit(groups["unit"] or groups["unit1"])
@@ -427,8 +430,14 @@ def _find_in_clause(
         number_start = match.start("pct") if match.group("pct") else match.start()
         if match.group("prefix") is None and rules["NOT_BEFORE_NUMBER_RE"].search(norm, start, number_start):
             continue
-        if rules["QUOTED_NUMBER_RE"].search(norm, start, match.start()):
-            continue  # “六个城市”, “十四五”: a number inside a quoted name
+        if rules["QUOTED_NUMBER_RE"].search(norm, start, match.start()) or _inside_quotes(
+            norm, start, match.start(), end
+        ):
+            continue  # “六个城市”, “十四五”, 实现“两个100%”: a number inside a quoted name
+        if rules["RATIO_TERM_BEFORE_RE"].search(norm, max(start - 2, 0), match.start()) or rules[
+            "RATIO_TERM_AFTER_RE"
+        ].match(norm, match.end()):
+            continue
         value = _parse_value(match)
         if value is None:
             continue
@@ -482,6 +491,13 @@ def _find_in_clause(
             if item.action and object_end is not None:
                 found.extend(_object_attribute(view, match.start(), region, item))
     return found
+
+
+def _inside_quotes(norm: str, start: int, end: int, clause_end: int) -> bool:
+    """Whether ``end`` lies inside a “…” of the clause (opened before it, closed after it; a
+    quote the text never closes proves nothing)."""
+    opened = norm.rfind("“", start, end)
+    return opened >= 0 and norm.find("”", opened, end) < 0 and norm.find("”", end, clause_end) >= 0
 
 
 def _counted_shape(view: TextView, region: str, value: _Value, clause_end: int) -> str:
