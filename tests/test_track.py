@@ -119,6 +119,22 @@ def test_a_five_year_total_does_not_answer_a_yearly_target() -> None:
     assert [r.status for r in rows] == ["no_result"]
 
 
+def test_a_multi_year_change_does_not_answer_a_yearly_target() -> None:
+    """比2002年增长65.5% and 年均增长10.6% in the 2008 review describe 2003-2007, not 2007."""
+    growth = _quantity("国内生产总值", 8, "%", comparator="approx", deadline=2007)
+    since_base = dict(_quantity("国内生产总值", 65.5, "%", period=2007), evidence="比2002年增长65.5%")
+    average = dict(_quantity("国内生产总值", 10.6, "%", period=2007), annual=True, evidence="年均增长10.6%")
+    that_year = dict(_quantity("国内生产总值", 11.4, "%", period=2007), evidence="比上年增长11.4%")
+    documents = [
+        _record("2007.txt", "全国", "2007-03-05", targets=[growth]),
+        _record("2008.txt", "全国", "2008-03-05", results=[since_base, average]),
+    ]
+    assert [r.status for r in build_tracking(documents, load_registry())] == ["no_result"]
+    documents[1]["results"].append(that_year)
+    rows = build_tracking(documents, load_registry())
+    assert [(r.status, r.result_value) for r in rows] == [("met", 11.4)]
+
+
 def test_track_csv_columns_and_format_from_suffix(tmp_path: Path) -> None:
     records = tmp_path / "records.jsonl"
     gdp = _quantity(

@@ -110,10 +110,21 @@ def judge_pair(
     return ("met" if inside or beyond else "missed"), round(gap, 6)
 
 
+# a change against a named base year (比2002年增长65.5%): over several years when that year is
+# not the one before the period
+BASE_YEAR_RE = re.compile(r"(?:比|较|与)(?P<year>(?:19|20)\d{2})年")
+
+
 def _is_cumulative(result: dict[str, Any]) -> bool:
-    """A total over several years: a multi-year review's figure, or one its words call so."""
-    return "review_years" in str(result.get("reason") or "") or bool(
-        CUMULATIVE_RE.search(str(result.get("evidence", "")))
+    """A total over several years: a multi-year review's figure, one its words call so, or a
+    change against a base year earlier than the year before its period."""
+    evidence = str(result.get("evidence", ""))
+    period = result.get("period")
+    base = BASE_YEAR_RE.search(evidence)
+    return (
+        "review_years" in str(result.get("reason") or "")
+        or bool(CUMULATIVE_RE.search(evidence))
+        or (base is not None and isinstance(period, int) and int(base.group("year")) < period - 1)
     )
 
 
@@ -160,6 +171,9 @@ def build_tracking(documents: list[dict[str, Any]], registry: IndicatorRegistry)
             if not cumulative:
                 # a five-year or running total (过去五年…, 累计…) is no answer to a yearly target
                 candidates = [pair for pair in candidates if not _is_cumulative(pair[0])]
+            if not target.get("annual"):
+                # nor is a yearly average over several years (五年来…年均增长10.6%)
+                candidates = [pair for pair in candidates if not pair[0].get("annual")]
             found = sorted(
                 candidates,
                 key=lambda pair, doc=record["doc"]: (pair[1]["doc"] != doc, _year(pair[1])),
