@@ -462,6 +462,8 @@ def _find_in_clause(
             if value.unit is None or not (follows_action or shape != "action"):
                 continue
             object_end = _object_end(view, match.end(), end)
+            if shape != "action" and (amount := rules["ARABIC_RE"].search(norm, match.end(), object_end)):
+                object_end = amount.start()  # 向9031户家庭发放住房租赁补贴1905万元: the amount is read next
             obj = norm[match.end() : object_end]
             if not rules["CJK_RE"].search(obj) or rules["ARABIC_RE"].search(obj):
                 continue
