@@ -41,6 +41,7 @@ LEXICON_FILES = (
     "programmes.yaml",
     "policies.yaml",
     "sectors.yaml",
+    "place_pinyin.tsv",
 )
 
 
@@ -75,7 +76,8 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         return load_yaml(name) if directory == RESOURCE_DIR else parse_yaml(_read(directory, name), name)
 
     for name in LEXICON_FILES[3:]:
-        yaml_file(name)  # well-formed YAML without duplicate keys
+        if name.endswith(".yaml"):
+            yaml_file(name)  # well-formed YAML without duplicate keys
     places = build_place_table(numbered_lines(_read(directory, PLACES_FILE)), yaml_file(RULES_FILE))
     fields = build_field_patterns(yaml_file(FIELDS_FILE))
     return Lexicon(places=places, fields=fields, directory=directory)
