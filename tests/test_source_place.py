@@ -30,6 +30,7 @@ COUNTY_TEXT = "序号 | 目标与任务 | 分管县领导 | 牵头责任单位 |
             ["www", "nanling", "gov", "cn", "xxgk", "t", "html"],
         ),
         ("qingdao/2024/report.txt", ["report", "txt"]),  # the folders are no part of the name
+        ("zhongyang_dongtai_2024.html", ["html"]),  # 中央, 动态: words, not 中阳县, 东台市
     ],
 )
 def test_source_tokens(source: str, tokens: list[str]) -> None:

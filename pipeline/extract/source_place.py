@@ -11,6 +11,7 @@ level it speaks for (全市, 县领导). Still ambiguous, no place.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
 
@@ -18,12 +19,22 @@ from pipeline.extract.document_fields import _lineage, _places_in, _speaks_for, 
 from pipeline.lexicon import Lexicon, default_lexicon
 from pipeline.lexicon.place_pinyin import SUFFIX_PINYIN, place_pinyin
 from pipeline.lexicon.places import Place
+from pipeline.resources import ResourceError, load_yaml
 from pipeline.textview import TextView
 
 _TOKEN_RE = re.compile(r"[a-z]+")
 # the suffix a place name ends with, for each suffix written in pinyin
 _SUFFIX_OF = {"shi": "市", "xian": "县", "qu": "区", "qi": "旗", "zhou": "州", "meng": "盟", "sheng": "省"}
 _TEXT_CHARS = 3000  # how much of the text is read for its parents and voice
+
+
+@cache
+def source_stopwords() -> frozenset[str]:
+    data = load_yaml("source_place.yaml")
+    words = data.get("stopwords") if isinstance(data, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.isascii() for w in words):
+        raise ResourceError("source_place.yaml: stopwords must be a list of pinyin words")
+    return frozenset(words)
 
 
 def source_tokens(source: str) -> list[str]:
@@ -34,7 +45,7 @@ def source_tokens(source: str) -> list[str]:
         text = f"{parts.netloc} {parts.path}"
     else:
         text = PureWindowsPath(source).name if "\\" in source else PurePosixPath(source).name
-    return _TOKEN_RE.findall(text.lower())
+    return [word for word in _TOKEN_RE.findall(text.lower()) if word not in source_stopwords()]
 
 
 def _candidates(token: str, lexicon: Lexicon) -> list[Place]:

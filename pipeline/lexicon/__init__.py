@@ -102,6 +102,7 @@ def validate_resources() -> None:
     from pipeline.extract.policies import policy_patterns
     from pipeline.extract.programmes import programme_resources
     from pipeline.extract.sectors import sector_words
+    from pipeline.extract.source_place import source_stopwords
     from pipeline.extract.targets import target_rules
     from pipeline.lexicon.place_pinyin import place_pinyin
     from pipeline.resolve.comparators import comparator_lexicon
@@ -120,6 +121,7 @@ def validate_resources() -> None:
         target_rules,
         judge_rules,
         place_pinyin,
+        source_stopwords,
         programme_resources,
         policy_patterns,
         agency_patterns,
