@@ -257,3 +257,16 @@ def test_future_cue_with_any_span_turns_a_review_forward() -> None:
     scope = scope_of(text, 2025)
     assert at(scope, "新增规上工业企业120家").past
     assert not at(scope, "还将新增规上工业企业300家").past
+
+
+def test_a_plan_title_naming_its_five_year_plan_sets_the_deadline() -> None:
+    """四川省“十四五”现代流通体系建设实施方案: the plan's items are due by 2025, also without
+    期间/末; a news headline about the same period is no plan title."""
+    from pipeline import extract
+
+    body = "实施“证照分离”改革全覆盖,新增冷链物流园区30个。"
+    plan = extract(body, title="某省“十四五”现代流通体系建设实施方案")
+    assert [t.deadline for t in plan.targets] == [2025]
+    assert [q.deadline for q in plan.qualitative] == [2025]
+    story = extract(body, title="“十四五”以来某省流通体系建设成就综述")
+    assert all(t.deadline is None for t in story.targets)

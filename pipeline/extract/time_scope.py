@@ -24,6 +24,7 @@ from pipeline.extract.deadlines import (
     extract_deadlines,
     parse_year,
     patterns,
+    words,
 )
 from pipeline.structure import TextStructure, structure_patterns
 from pipeline.textview import TextView, matching_form
@@ -284,6 +285,13 @@ class TimeScope:
                 text = head[match.start() : match.end()]
                 year = parse_year(match.group("year"))
                 return Deadline(text=text, year=year, start=0, end=0, evidence="", rule="title_year")
+            # A plan title naming its five-year plan (四川省“十四五”现代流通体系建设实施方案): its end year.
+            period = found["TITLE_PLAN_PERIOD_RE"].search(head) if index < title_count else None
+            if period and found["PLAN_TITLE_RE"].search(head):
+                end_year = words().plan_periods.get(period.group("period"))
+                if end_year:
+                    text = period.group(0)
+                    return Deadline(text=text, year=end_year, start=0, end=0, evidence="", rule="plan_period")
         return None
 
     # -- answering ------------------------------------------------------------------------
