@@ -21,6 +21,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,68 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     if summary.error_count:
         raise SystemExit(f"benchmark run had errors: {dict(summary.errors)}")
     return first[0]
+
+
+def _descendant_cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of every live descendant of ``pid``, from Linux /proc (the pool's
+    workers are children of the fork server, not of this process, so ``RUSAGE_CHILDREN`` misses them)."""
+    children: dict[int, list[int]] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        cpu[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    found: dict[int, float] = {}
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found[child] = cpu[child]
+            todo.append(child)
+    return found
+
+
+def pool_section(directory: Path, output: Path, characters: int, nlp: object) -> tuple[float, float]:
+    """(c) the process pool: 1 worker (the pipeline loaded beforehand) against 2 workers (start-up
+    included, as a user waits for it), with the CPU seconds of this process and of the workers, so
+    that a run on a shared machine can still be read."""
+    print(
+        "process pool (c) (zhpolicy extract -j N; "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):"
+    )
+    one_seconds = _timed(lambda: extract_directory(directory, output, 1, nlp))
+    one_cpu = _cpu_seconds[0]
+    one = _rate("(c) zhpolicy extract, 1 worker", characters, one_seconds, one_cpu)
+    linux = sys.platform.startswith("linux")
+    workers_before = _descendant_cpu_seconds(os.getpid()) if linux else {}
+    workers_cpu: dict[int, float] = {}
+    running = threading.Event()
+
+    def sample() -> None:  # the workers' last figures before they end with the run
+        while linux and not running.wait(0.1):
+            workers_cpu.update(_descendant_cpu_seconds(os.getpid()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    first_record = extract_directory(directory, output, 2)
+    two_seconds = time.perf_counter() - started
+    parent_cpu = time.process_time() - cpu_started
+    running.set()
+    sampler.join()
+    _rate("(c) zhpolicy extract, 2 workers", characters, two_seconds)
+    spent = {pid: seconds - workers_before.get(pid, 0.0) for pid, seconds in workers_cpu.items()}
+    busy = sorted((s for s in spent.values() if s > 0.05), reverse=True)
+    print(
+        f"      of which worker start-up (until the first record): {first_record - started:.2f} s; "
+        f"CPU seconds: this process {parent_cpu:.1f}, workers and fork server "
+        f"{' + '.join(f'{s:.1f}' for s in busy) or 'n/a'}"
+    )
+    print(f"  ratio (c) 2 workers / 1 worker, wall clock: {one_seconds / two_seconds:.2f} (bar: 1.6)")
+    return one, one_cpu
 
 
 def _process_cpu_seconds() -> float:
@@ -236,6 +299,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
     parser.add_argument("--megabytes", type=float, default=10.0, help="size of the large run")
     parser.add_argument("--dask-only", action="store_true", help="only the Dask measurements (d), (e)")
+    parser.add_argument("--pool-only", action="store_true", help="only the process pool measurements (c)")
     parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
     if args.rss is not None:
@@ -250,6 +314,18 @@ def main() -> None:
     import spacy
 
     from pipeline.segment import load_user_dictionary
+
+    if args.pool_only:
+        import pipeline
+
+        with tempfile.TemporaryDirectory() as scratch_dir:
+            large = build_corpus(source, Path(scratch_dir) / "large", int(args.megabytes * MB))
+            characters = sum(len(p.read_text(encoding="utf-8")) for p in large)
+            print(f"corpus: {len(large)} documents, {characters:,} characters")
+            nlp = pipeline.load()
+            load_user_dictionary()
+            pool_section(Path(scratch_dir) / "large", Path(scratch_dir) / "out.jsonl", characters, nlp)
+        return
 
     if args.dask_only:
         with tempfile.TemporaryDirectory() as scratch_dir:
@@ -294,18 +370,7 @@ def main() -> None:
         import pipeline
 
         nlp = pipeline.load()
-        output = scratch / "out.jsonl"
-        one = _rate(
-            "(c) zhpolicy extract, 1 worker",
-            characters,
-            _timed(lambda: extract_directory(scratch / "large", output, 1, nlp)),
-            _cpu_seconds[0],
-        )
-        one_cpu = _cpu_seconds[0]
-        started = time.perf_counter()
-        first_record = extract_directory(scratch / "large", output, 2)
-        _rate("(c) zhpolicy extract, 2 workers", characters, time.perf_counter() - started)
-        print(f"      of which worker start-up (until the first record): {first_record - started:.2f} s")
+        one, one_cpu = pool_section(scratch / "large", scratch / "out.jsonl", characters, nlp)
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f} (by CPU time {jieba_cpu / one_cpu:.2f})")
 
         dask_section(scratch, characters)
