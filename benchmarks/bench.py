@@ -21,11 +21,11 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 MB = 1_000_000
@@ -65,8 +65,15 @@ def _timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def extract_directory(directory: Path, output: Path, workers: int, nlp: object | None = None) -> float:
-    """A whole batch run as ``zhpolicy extract`` does it; returns when the first record came
+def extract_directory(
+    directory: Path,
+    output: Path,
+    workers: int,
+    nlp: object | None = None,
+    on_outcome: Callable[[Any, Any], None] | None = None,
+) -> float:
+    """A whole batch run as ``zhpolicy extract`` does it (the pipeline loaded beforehand, as the
+    command does: with 2 workers they start with it); returns when the first record came
     (``time.perf_counter``), to tell worker start-up from steady work."""
     from pipeline.batch import process_documents, run_batch
     from pipeline.output import JsonlWriter
@@ -77,6 +84,8 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     def note_first(outcome: object, summary: object) -> None:
         if not first:
             first.append(time.perf_counter())
+        if on_outcome is not None:
+            on_outcome(outcome, summary)
 
     writer = JsonlWriter(output, force=True)
     try:
@@ -125,20 +134,19 @@ def pool_section(directory: Path, output: Path, characters: int, nlp: object) ->
     linux = sys.platform.startswith("linux")
     workers_before = _descendant_cpu_seconds(os.getpid()) if linux else {}
     workers_cpu: dict[int, float] = {}
-    running = threading.Event()
+    documents = sum(1 for _ in directory.iterdir())
+    sampled = [0.0]
 
-    def sample() -> None:  # the workers' last figures before they end with the run
-        while linux and not running.wait(0.1):
+    def sample(outcome: object, summary: Any) -> None:  # the workers' figures before they end
+        now = time.perf_counter()
+        if linux and (now - sampled[0] > 0.5 or summary.documents == documents):
             workers_cpu.update(_descendant_cpu_seconds(os.getpid()))
+            sampled[0] = now
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
     started, cpu_started = time.perf_counter(), time.process_time()
-    first_record = extract_directory(directory, output, 2)
+    first_record = extract_directory(directory, output, 2, nlp, on_outcome=sample)
     two_seconds = time.perf_counter() - started
     parent_cpu = time.process_time() - cpu_started
-    running.set()
-    sampler.join()
     _rate("(c) zhpolicy extract, 2 workers", characters, two_seconds)
     spent = {pid: seconds - workers_before.get(pid, 0.0) for pid, seconds in workers_cpu.items()}
     busy = sorted((s for s in spent.values() if s > 0.05), reverse=True)

@@ -423,7 +423,8 @@ class _Pool:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)
-        inherited = tuple(worker.connection.fileno() for worker in self.workers) if self.forked else ()
+        others = [worker.connection for worker in self.workers if not worker.connection.closed]
+        inherited = tuple(connection.fileno() for connection in others) if self.forked else ()
         process = self.context.Process(
             target=_serve, args=(theirs, *self.args, inherited), name="zhpolicy-worker", daemon=True
         )

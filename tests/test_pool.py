@@ -1,0 +1,134 @@
+"""The process pool (``--workers``) when a worker or the run is stopped at a bad moment: half-way
+through a message, while a worker starts. Each run is a child process, so that a hang is seen
+(the run does not end) rather than suffered by the test session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.read import RawDocument
+from tests.conftest import PROJECT
+from tests.test_harden_io import _alive, _descendants
+
+GOOD = "青岛市人民政府关于加快建设质量强市的实施意见。到2025年,制造业质量竞争力指数达到92。"
+NEWS = "本报讯 记者从市市场监管局获悉,到2026年,我市将新增“专精特新”企业200家,培育质量标杆企业30家。"
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def _sends_half_a_message(marker: str, then: str) -> str:
+    """Unpickled in a worker (as a document's title): the next message the worker sends stops
+    half-way, as when the worker is killed (``then="die"``) or stopped (``"stall"``) while its
+    outcomes go out; ``marker`` is written once the half is sent."""
+    from multiprocessing import connection
+
+    def send_half(self: connection.Connection, buffer: bytes) -> None:
+        data = bytes(buffer)
+        self._send(struct.pack("!i", len(data)) + data[: len(data) // 2])  # type: ignore[attr-defined]
+        Path(marker).write_text("half sent", encoding="utf-8")
+        if then == "die":
+            os._exit(3)
+        time.sleep(3600)
+
+    connection.Connection._send_bytes = send_half  # type: ignore[attr-defined,method-assign]
+    return "标题"
+
+
+class _HalfMessage:
+    def __init__(self, marker: Path, then: str) -> None:
+        self.marker, self.then = str(marker), then
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (_sends_half_a_message, (self.marker, self.then))
+
+
+def documents(marker: str, then: str) -> list[RawDocument]:
+    title = _HalfMessage(Path(marker), then)
+    return [
+        RawDocument("before", "s", text=GOOD),
+        RawDocument("cut", "s", text=NEWS, title=title),  # type: ignore[arg-type]
+        RawDocument("after", "s", text=NEWS),
+    ]
+
+
+# A run as `zhpolicy extract -j 2` makes it, SIGTERM handled as the command line handles it.
+RUN = """
+import signal, sys
+import pipeline
+from pipeline.batch import process_documents, run_batch
+from tests.test_pool import documents
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, stop)
+marker, then, start = sys.argv[1:]
+nlp = pipeline.load() if start == "fork" else None
+outcomes = process_documents(documents(marker, then), workers=2, nlp=nlp)
+summary = run_batch(outcomes, lambda outcome: print(outcome.doc, outcome.error, flush=True))
+outcomes.close()
+print("interrupted" if summary.interrupted else "finished", flush=True)
+"""
+
+
+def _run(tmp_path: Path, then: str, start: str) -> tuple[subprocess.Popen[str], Path]:
+    marker = tmp_path / "half-sent"
+    command = [sys.executable, "-c", RUN, str(marker), then, start]
+    process = subprocess.Popen(
+        command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    return process, marker
+
+
+def _end(process: subprocess.Popen[str], workers: set[int]) -> None:
+    for pid in _alive(workers) | ({process.pid} if process.poll() is None else set()):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_a_worker_that_dies_half_way_through_its_outcomes_is_a_crash_not_a_hang(
+    tmp_path: Path, start: str
+) -> None:
+    process, _ = _run(tmp_path, "die", start)
+    try:
+        stdout, stderr = process.communicate(timeout=120)  # a guard against hanging, not a timing
+    except subprocess.TimeoutExpired:
+        _end(process, _descendants(process.pid))
+        pytest.fail("the run hung on a message its worker left half sent")
+    assert process.returncode == 0, stderr
+    assert stdout.splitlines() == ["before None", "cut worker_crashed", "after None", "finished"]
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_sigterm_while_a_worker_is_half_way_through_its_outcomes_ends_the_run(
+    tmp_path: Path, start: str
+) -> None:
+    process, marker = _run(tmp_path, "stall", start)
+    workers: set[int] = set()
+    try:
+        give_up = time.monotonic() + 120  # guards against hanging, not a timing assertion
+        while not marker.exists() and process.poll() is None and time.monotonic() < give_up:
+            time.sleep(0.01)
+        assert marker.exists(), process.communicate()[1]
+        workers = _descendants(process.pid)
+        process.send_signal(signal.SIGTERM)
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail("SIGTERM did not end a run whose worker had half sent its outcomes")
+        assert process.returncode == 0, stderr
+        assert stdout.splitlines()[-1] == "interrupted" and "Traceback" not in stderr
+        deadline = time.monotonic() + 30
+        while _alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(workers), "worker processes outlived the run"
+    finally:
+        _end(process, workers)
