@@ -37,7 +37,7 @@ from schemas import Document, ErrorRecord
 # A chunk is cut at this many documents or characters, whichever comes first: small enough to
 # keep the pool busy and memory flat, large enough that inter-process overhead does not show.
 CHUNK_DOCUMENTS = 16
-CHUNK_CHARACTERS = 200_000
+CHUNK_CHARACTERS = 50_000
 IN_FLIGHT_PER_WORKER = 2
 # spaCy keeps every string it has seen. The words of the first documents stay (a corpus's
 # common words, each created once: creating a lexeme costs more than segmenting the word)
@@ -418,8 +418,12 @@ class _Pool:
         self.tickets = itertools.count()
         self.alone = False  # while a suspect runs alone, nothing else is sent
         self.workers: list[_Worker] = []
-        for _ in range(workers):
-            self.workers.append(self._start())
+        try:
+            for _ in range(workers):
+                self.workers.append(self._start())
+        except BaseException:  # Ctrl-C while they start: none is left behind
+            self.close(cancel=True)
+            raise
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)

@@ -132,3 +132,44 @@ def test_sigterm_while_a_worker_is_half_way_through_its_outcomes_ends_the_run(
         assert not _alive(workers), "worker processes outlived the run"
     finally:
         _end(process, workers)
+
+
+# A SIGTERM that comes while a worker is being started, at the worst moment: the fork server has
+# taken the request but not yet the process it is to start.
+STOP_WHILE_STARTING = """
+import os, signal
+from multiprocessing import forkserver
+from pipeline.batch import process_documents, run_batch
+from pipeline.read import RawDocument
+from tests.test_pool import GOOD
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+real_connect = forkserver.connect_to_new_process
+
+def connect_then_sigterm(fds):
+    connection = real_connect(fds)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return connection
+
+forkserver.connect_to_new_process = connect_then_sigterm
+signal.signal(signal.SIGTERM, stop)
+outcomes = process_documents([RawDocument("a", "s", text=GOOD)], workers=2)
+summary = run_batch(outcomes, lambda outcome: print(outcome.doc, outcome.error, flush=True))
+print("interrupted" if summary.interrupted else "finished", flush=True)
+"""
+
+
+def test_sigterm_while_a_worker_starts_stops_the_run_without_a_traceback() -> None:
+    process = subprocess.run(
+        [sys.executable, "-c", STOP_WHILE_STARTING],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against hanging, not a timing assertion
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.splitlines() == ["interrupted"]
+    assert "Traceback" not in process.stderr
