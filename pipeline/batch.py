@@ -1,14 +1,17 @@
 """Batch extraction at corpus scale: a lazy stream of documents -> one output line each, in order.
 
 Documents are grouped into small chunks and processed in this process (``workers=1``) or in a
-pool of worker processes, each of which loads the pipeline once (pool initializer). At most
-``2 × workers`` chunks are in flight, so memory stays flat however large the corpus; results come
-back in input order. A worker that dies (a crash in native code, the out-of-memory killer) does
-not lose documents: the chunks it held are retried one document at a time, and a document that
-kills a worker twice more when it is alone in the pool (so not an unlucky bystander of an
-out-of-memory kill) becomes a ``worker_crashed`` error record. Workers end with the run: they die
-with their parent process, however it ends. A document that runs longer than
-the time limit is interrupted where it runs and becomes a ``timeout`` error record.
+pool of worker processes that start with the pipeline loaded (forked from this process when it
+holds the pipeline, else from a fork server that loads it once for all of them). Each worker has
+a pipe of its own, and this process drives them all from its main thread: no helper thread, no
+lock or queue shared by workers, so a worker that dies or is stopped half-way through a message
+wedges nothing. At most ``2 × workers`` chunks are in flight, so memory stays flat however large
+the corpus; results come back in input order. A worker that dies (a crash in native code, the
+out-of-memory killer) does not lose documents: the chunk it held is retried one document at a
+time, and a document that kills a worker twice more when it is alone in the pool (so not an
+unlucky bystander of an out-of-memory kill) becomes a ``worker_crashed`` error record. Workers
+end with the run: they die with their parent process, however it ends. A document that runs
+longer than the time limit is interrupted where it runs and becomes a ``timeout`` error record.
 """
 
 from __future__ import annotations
