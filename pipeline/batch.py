@@ -5,13 +5,14 @@ pool of worker processes that start with the pipeline loaded (forked from this p
 holds the pipeline, else from a fork server that loads it once for all of them). Each worker has
 a pipe of its own, and this process drives them all from its main thread: no helper thread, no
 lock or queue shared by workers, so a worker that dies or is stopped half-way through a message
-wedges nothing. At most ``2 × workers`` chunks are in flight, so memory stays flat however large
-the corpus; results come back in input order. A worker that dies (a crash in native code, the
-out-of-memory killer) does not lose documents: the chunk it held is retried one document at a
-time, and a document that kills a worker twice more when it is alone in the pool (so not an
-unlucky bystander of an out-of-memory kill) becomes a ``worker_crashed`` error record. Workers
-end with the run: they die with their parent process, however it ends. A document that runs
-longer than the time limit is interrupted where it runs and becomes a ``timeout`` error record.
+wedges nothing. At most ``4 × workers`` chunks (of at most 50,000 characters, or one longer
+document) are in flight, so memory stays flat however large the corpus; results come back in
+input order. A worker that dies (a crash in native code, the out-of-memory killer) does not lose
+documents: the chunk it held is retried one document at a time, and a document that kills a
+worker twice more when it is alone in the pool (so not an unlucky bystander of an out-of-memory
+kill) becomes a ``worker_crashed`` error record. Workers end with the run: they die with their
+parent process, however it ends. A document that runs longer than the time limit is interrupted
+where it runs and becomes a ``timeout`` error record.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from schemas import Document, ErrorRecord
 # keep the pool busy and memory flat, large enough that inter-process overhead does not show.
 CHUNK_DOCUMENTS = 16
 CHUNK_CHARACTERS = 50_000
-IN_FLIGHT_PER_WORKER = 2
+IN_FLIGHT_PER_WORKER = 4
 # spaCy keeps every string it has seen. The words of the first documents stay (a corpus's
 # common words, each created once: creating a lexeme costs more than segmenting the word)
 # until the string store holds this many; after that, each document's new strings are freed
@@ -307,17 +308,23 @@ def _serve(
     for descriptor in inherited:
         with suppress(OSError):
             os.close(descriptor)
+    failure: Exception | None = None
     try:
         _init_worker(model, segment, timeout, parent)
-    except Exception as exc:  # the parent raises it: the pipeline cannot load
-        _reply(connection, False, exc)
-        return
+    except Exception as exc:  # the pipeline cannot load: the answer to every chunk
+        failure = exc
     while True:
         try:
             message = connection.recv_bytes()
         except (EOFError, OSError):
             return  # the run is over (or the parent is gone)
-        chunk = pickle.loads(message)
+        if failure is not None:
+            _reply(connection, False, failure)
+            continue
+        try:
+            chunk = pickle.loads(message)
+        except Exception:
+            return  # as a crash would: the parent tries its documents alone
         try:
             outcomes = _process_chunk(chunk)
         except Exception as exc:  # a bug, not a document's: the parent raises it

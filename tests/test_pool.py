@@ -173,3 +173,12 @@ def test_sigterm_while_a_worker_starts_stops_the_run_without_a_traceback() -> No
     assert process.returncode == 0, process.stderr
     assert process.stdout.splitlines() == ["interrupted"]
     assert "Traceback" not in process.stderr
+
+
+def test_a_pipeline_the_workers_cannot_load_stops_the_run_with_its_reason(tmp_path: Path) -> None:
+    from pipeline.batch import process_documents
+
+    missing = tmp_path / "no_such_model"
+    outcomes = process_documents([RawDocument("a", "s", text=GOOD)], workers=2, model=str(missing))
+    with pytest.raises(ValueError, match="cannot load spaCy pipeline"):
+        list(outcomes)  # not a worker_crashed record for every document
