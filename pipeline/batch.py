@@ -303,8 +303,9 @@ def _serve(
     """A worker's life: take a chunk from ``connection`` (its own pipe to the parent), send back
     its outcomes (as JSON lines), until the parent closes the pipe or dies. A chunk that kills the
     worker while it is read (unpickled) or processed is the parent's to notice (end of file).
-    ``inherited``: the parent's ends of the other workers' pipes, which a forked worker holds too
-    (closed, so that each worker reads the end of its pipe when the parent closes it)."""
+    ``inherited``: the parent's ends of the pipes (its own and the other workers'), which a forked
+    worker holds too (closed, so that each worker reads the end of its pipe when the parent closes
+    it)."""
     for descriptor in inherited:
         with suppress(OSError):
             os.close(descriptor)
@@ -437,8 +438,9 @@ class _Pool:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)
-        others = [worker.connection for worker in self.workers if not worker.connection.closed]
-        inherited = tuple(connection.fileno() for connection in others) if self.forked else ()
+        # A forked worker holds copies of this process's ends of the pipes, its own included.
+        ends = [ours, *(worker.connection for worker in self.workers if not worker.connection.closed)]
+        inherited = tuple(end.fileno() for end in ends) if self.forked else ()
         process = self.context.Process(
             target=_serve, args=(theirs, *self.args, inherited), name="zhpolicy-worker", daemon=True
         )

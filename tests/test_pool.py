@@ -182,3 +182,18 @@ def test_a_pipeline_the_workers_cannot_load_stops_the_run_with_its_reason(tmp_pa
     outcomes = process_documents([RawDocument("a", "s", text=GOOD)], workers=2, model=str(missing))
     with pytest.raises(ValueError, match="cannot load spaCy pipeline"):
         list(outcomes)  # not a worker_crashed record for every document
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_workers_end_by_themselves_when_the_run_ends(start: str, nlp: object) -> None:
+    from pipeline.batch import _Pool
+
+    pool = _Pool(2, None, "candidates", None, nlp if start == "fork" else None)  # type: ignore[arg-type]
+    try:
+        tickets = [pool.submit([RawDocument(f"d{i}", "s", text=GOOD)]) for i in range(4)]
+        assert [[o.doc for o in pool.result(t) or []] for t in tickets] == [["d0"], ["d1"], ["d2"], ["d3"]]
+    finally:
+        pool.close()
+    # Each read the end of its pipe and returned (a worker still holding a copy of the pipe's other
+    # end waits for a chunk forever, and is killed when the wait for it runs out).
+    assert [worker.process.exitcode for worker in pool.workers] == [0, 0]
