@@ -98,51 +98,67 @@ def extract_directory(
     return first[0]
 
 
-def _descendant_cpu_seconds(pid: int) -> dict[int, float]:
-    """CPU seconds (user + system) of every live descendant of ``pid``, from Linux /proc (the pool's
-    workers are children of the fork server, not of this process, so ``RUSAGE_CHILDREN`` misses them)."""
+def _descendant_times(pid: int) -> dict[int, tuple[float, float]]:
+    """Seconds on a CPU and seconds runnable but waiting for one (other jobs had the cores) of every
+    live descendant of ``pid``, from Linux /proc (the pool's workers may be children of the fork
+    server, not of this process, so ``RUSAGE_CHILDREN`` misses them)."""
     children: dict[int, list[int]] = {}
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-        cpu[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
-    found: dict[int, float] = {}
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found: dict[int, tuple[float, float]] = {}
     todo = [pid]
     while todo:
         for child in children.get(todo.pop(), []):
-            found[child] = cpu[child]
             todo.append(child)
+            try:
+                on_cpu, waiting = Path(f"/proc/{child}/schedstat").read_text().split()[:2]
+            except (OSError, ValueError):
+                continue
+            found[child] = (int(on_cpu) / 1e9, int(waiting) / 1e9)
     return found
+
+
+def _waited_for_a_cpu() -> float:
+    """Seconds this process's main thread was runnable but waiting for a CPU (Linux schedstat)."""
+    try:
+        return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def pool_section(directory: Path, output: Path, characters: int, nlp: object) -> tuple[float, float]:
     """(c) the process pool, as ``zhpolicy extract -j N`` runs: the pipeline loaded beforehand (a
     fresh one for each run, as the command loads it), 1 worker (this process) against 2 workers
-    (their start-up included, as a user waits for it), with the CPU seconds of this process and of
-    the workers, so that a run on a shared machine can still be read: the estimate on two idle
-    cores puts each worker on its own core and this process's share on either."""
+    (their start-up included, as a user waits for it). On a machine shared with other jobs the
+    wall-clock ratio says little; so, for each worker, its seconds on a CPU, runnable but waiting
+    for a CPU (other jobs had the cores) and idle (waiting for work: the pool's own overhead), and
+    the estimate on idle cores: each run's wall time less the time it waited for a CPU (for 2
+    workers, the worker that waited less)."""
     print(
         "process pool (c) (zhpolicy extract -j N; "
         f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):"
     )
+    linux = sys.platform.startswith("linux")
+    waited_before = _waited_for_a_cpu() if linux else 0.0
     one_seconds = _timed(lambda: extract_directory(directory, output, 1, nlp))
     one_cpu = _cpu_seconds[0]
+    one_waited = _waited_for_a_cpu() - waited_before if linux else 0.0
     one = _rate("(c) zhpolicy extract, 1 worker", characters, one_seconds, one_cpu)
-    linux = sys.platform.startswith("linux")
-    workers_before = _descendant_cpu_seconds(os.getpid()) if linux else {}
-    workers_cpu: dict[int, float] = {}
+    if linux:
+        print(f"      waiting for a CPU {one_waited:5.2f} s")
+    before = _descendant_times(os.getpid()) if linux else {}
+    times: dict[int, tuple[float, float]] = {}
     documents = sum(1 for _ in directory.iterdir())
     sampled = [0.0]
 
     def sample(outcome: object, summary: Any) -> None:  # the workers' figures before they end
         now = time.perf_counter()
         if linux and (now - sampled[0] > 0.5 or summary.documents == documents):
-            workers_cpu.update(_descendant_cpu_seconds(os.getpid()))
+            times.update(_descendant_times(os.getpid()))
             sampled[0] = now
 
     import pipeline
@@ -153,18 +169,25 @@ def pool_section(directory: Path, output: Path, characters: int, nlp: object) ->
     two_seconds = time.perf_counter() - started
     parent_cpu = time.process_time() - cpu_started
     _rate("(c) zhpolicy extract, 2 workers", characters, two_seconds)
-    spent = {pid: seconds - workers_before.get(pid, 0.0) for pid, seconds in workers_cpu.items()}
-    busy = sorted((s for s in spent.values() if s > 0.05), reverse=True)
     print(
         f"      of which worker start-up (until the first record): {first_record - started:.2f} s; "
-        f"CPU seconds: this process {parent_cpu:.1f} (1 worker: {one_cpu:.1f}), workers (and fork "
-        f"server) {' + '.join(f'{s:.1f}' for s in busy) or 'n/a'}"
+        f"CPU seconds of this process: {parent_cpu:.1f} (1 worker: {one_cpu:.1f})"
     )
+    zero = (0.0, 0.0)
+    spent = [
+        (cpu - before.get(pid, zero)[0], waited - before.get(pid, zero)[1])
+        for pid, (cpu, waited) in times.items()
+    ]
+    busy = sorted(spent, reverse=True)[:2]  # the two workers (not a fork server, if any)
+    for cpu, waited in busy:
+        idle = max(0.0, two_seconds - cpu - waited)
+        print(f"      worker: on a CPU {cpu:5.2f} s, waiting for a CPU {waited:5.2f} s, idle {idle:5.2f} s")
     print(f"  ratio (c) 2 workers / 1 worker, wall clock: {one_seconds / two_seconds:.2f} (bar: 1.6)")
     if busy:
-        idle_two = max(max(busy), (sum(busy) + parent_cpu) / 2)
+        idle_cores = two_seconds - min(waited for _, waited in busy)
         print(
-            f"  ratio (c) 2 workers / 1 worker on two idle cores, from CPU seconds: {one_cpu / idle_two:.2f}"
+            "  ratio (c) 2 workers / 1 worker on idle cores (each run's wall time less its wait for a "
+            f"CPU): {(one_seconds - one_waited) / idle_cores:.2f}"
         )
     return one, one_cpu
 
