@@ -420,7 +420,7 @@ class _Pool:
     def __init__(
         self, workers: int, model: str | None, segment: str, timeout: float | None, nlp: Language | None
     ) -> None:
-        self.size, self.args = workers, (model, segment, timeout, os.getpid())
+        self.args = (model, segment, timeout, os.getpid())
         self.nlp = nlp
         self.context = _pool_context(model, segment, nlp)
         self.forked = self.context.get_start_method() == "fork"
@@ -437,6 +437,8 @@ class _Pool:
             raise
 
     def _start(self) -> _Worker:
+        if self.forked and threading.active_count() > 1:  # a thread started since: fork no more
+            self.context, self.forked = _pool_context(self.args[0], self.args[1], None), False
         ours, theirs = self.context.Pipe(duplex=True)
         # A forked worker holds copies of this process's ends of the pipes, its own included.
         ends = [ours, *(worker.connection for worker in self.workers if not worker.connection.closed)]

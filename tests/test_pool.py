@@ -197,3 +197,28 @@ def test_workers_end_by_themselves_when_the_run_ends(start: str, nlp: object) ->
     # Each read the end of its pipe and returned (a worker still holding a copy of the pipe's other
     # end waits for a chunk forever, and is killed when the wait for it runs out).
     assert [worker.process.exitcode for worker in pool.workers] == [0, 0]
+
+
+def test_a_worker_replaced_once_another_thread_runs_is_not_forked(nlp: object) -> None:
+    import threading
+
+    from pipeline.batch import _Pool
+
+    pool = _Pool(2, None, "candidates", None, nlp)  # type: ignore[arg-type]
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)  # as a progress display's would
+    try:
+        assert pool.forked
+        other.start()
+        pool.workers[0].process.kill()  # dies, as a crash would; its replacement starts now
+        ticket = pool.submit([RawDocument("a", "s", text=GOOD)])
+        first = pool.result(ticket)
+        again = pool.result(pool.submit([RawDocument("b", "s", text=NEWS)]))
+        # Forking with a second thread could copy a lock it held: the new worker comes from the fork server.
+        assert not pool.forked and pool.workers[0].process._start_method == "forkserver"  # type: ignore[attr-defined]
+        assert first is None or [o.doc for o in first] == ["a"]  # None: sent to the dead worker
+        assert again is not None and [o.doc for o in again] == ["b"]
+    finally:
+        release.set()
+        other.join()
+        pool.close()
