@@ -2,6 +2,7 @@
 
     make bench                       # or: .venv/bin/python benchmarks/bench.py [--shared DIR]
     .venv/bin/python benchmarks/bench.py --dask-only    # only the Dask measurements
+    .venv/bin/python benchmarks/bench.py --pool-only    # only the process pool (c), 1 and 2 workers
 
 Prints characters/s of (a) ``jieba.lcut`` alone, (b) ``spacy.blank("zh")`` with the jieba
 segmenter alone, (c) full zhpolicy extraction (read, clean, segment, extract, validate, write)
