@@ -2,6 +2,7 @@
 
     make bench                       # or: .venv/bin/python benchmarks/bench.py [--shared DIR]
     .venv/bin/python benchmarks/bench.py --dask-only    # only the Dask measurements
+    .venv/bin/python benchmarks/bench.py --pool-only    # only the process pool (c), 1 and 2 workers
 
 Prints characters/s of (a) ``jieba.lcut`` alone, (b) ``spacy.blank("zh")`` with the jieba
 segmenter alone, (c) full zhpolicy extraction (read, clean, segment, extract, validate, write)
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 MB = 1_000_000
@@ -64,8 +66,15 @@ def _timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def extract_directory(directory: Path, output: Path, workers: int, nlp: object | None = None) -> float:
-    """A whole batch run as ``zhpolicy extract`` does it; returns when the first record came
+def extract_directory(
+    directory: Path,
+    output: Path,
+    workers: int,
+    nlp: object | None = None,
+    on_outcome: Callable[[Any, Any], None] | None = None,
+) -> float:
+    """A whole batch run as ``zhpolicy extract`` does it (the pipeline loaded beforehand, as the
+    command does: with 2 workers they start with it); returns when the first record came
     (``time.perf_counter``), to tell worker start-up from steady work."""
     from pipeline.batch import process_documents, run_batch
     from pipeline.output import JsonlWriter
@@ -76,6 +85,8 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     def note_first(outcome: object, summary: object) -> None:
         if not first:
             first.append(time.perf_counter())
+        if on_outcome is not None:
+            on_outcome(outcome, summary)
 
     writer = JsonlWriter(output, force=True)
     try:
@@ -86,6 +97,100 @@ def extract_directory(directory: Path, output: Path, workers: int, nlp: object |
     if summary.error_count:
         raise SystemExit(f"benchmark run had errors: {dict(summary.errors)}")
     return first[0]
+
+
+def _descendant_times(pid: int) -> dict[int, tuple[float, float]]:
+    """Seconds on a CPU and seconds runnable but waiting for one (other jobs had the cores) of every
+    live descendant of ``pid``, from Linux /proc (the pool's workers may be children of the fork
+    server, not of this process, so ``RUSAGE_CHILDREN`` misses them)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found: dict[int, tuple[float, float]] = {}
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            try:
+                on_cpu, waiting = Path(f"/proc/{child}/schedstat").read_text().split()[:2]
+            except (OSError, ValueError):
+                continue
+            found[child] = (int(on_cpu) / 1e9, int(waiting) / 1e9)
+    return found
+
+
+def _waited_for_a_cpu() -> float:
+    """Seconds this process's main thread was runnable but waiting for a CPU (Linux schedstat)."""
+    try:
+        return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def pool_section(directory: Path, output: Path, characters: int, nlp: object) -> tuple[float, float]:
+    """(c) the process pool, as ``zhpolicy extract -j N`` runs: the pipeline loaded beforehand (a
+    fresh one for each run, as the command loads it), 1 worker (this process) against 2 workers
+    (their start-up included, as a user waits for it). On a machine shared with other jobs the
+    wall-clock ratio says little; so, for each worker, its seconds on a CPU, runnable but waiting
+    for a CPU (other jobs had the cores) and idle (waiting for work: the pool's own overhead), and
+    the estimate on idle cores: each run's wall time less the time it waited for a CPU (for 2
+    workers, the worker that waited less)."""
+    print(
+        "process pool (c) (zhpolicy extract -j N; "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):"
+    )
+    linux = sys.platform.startswith("linux")
+    waited_before = _waited_for_a_cpu() if linux else 0.0
+    one_seconds = _timed(lambda: extract_directory(directory, output, 1, nlp))
+    one_cpu = _cpu_seconds[0]
+    one_waited = _waited_for_a_cpu() - waited_before if linux else 0.0
+    one = _rate("(c) zhpolicy extract, 1 worker", characters, one_seconds, one_cpu)
+    if linux:
+        print(f"      waiting for a CPU {one_waited:5.2f} s")
+    before = _descendant_times(os.getpid()) if linux else {}
+    times: dict[int, tuple[float, float]] = {}
+    documents = sum(1 for _ in directory.iterdir())
+    sampled = [0.0]
+
+    def sample(outcome: object, summary: Any) -> None:  # the workers' figures before they end
+        now = time.perf_counter()
+        if linux and (now - sampled[0] > 0.5 or summary.documents == documents):
+            times.update(_descendant_times(os.getpid()))
+            sampled[0] = now
+
+    import pipeline
+
+    fresh = pipeline.load()  # not the one the 1-worker run filled with the corpus's words
+    started, cpu_started = time.perf_counter(), time.process_time()
+    first_record = extract_directory(directory, output, 2, fresh, on_outcome=sample)
+    two_seconds = time.perf_counter() - started
+    parent_cpu = time.process_time() - cpu_started
+    _rate("(c) zhpolicy extract, 2 workers", characters, two_seconds)
+    print(
+        f"      of which worker start-up (until the first record): {first_record - started:.2f} s; "
+        f"CPU seconds of this process: {parent_cpu:.1f} (1 worker: {one_cpu:.1f})"
+    )
+    zero = (0.0, 0.0)
+    spent = [
+        (cpu - before.get(pid, zero)[0], waited - before.get(pid, zero)[1])
+        for pid, (cpu, waited) in times.items()
+    ]
+    busy = sorted(spent, reverse=True)[:2]  # the two workers (not a fork server, if any)
+    for cpu, waited in busy:
+        idle = max(0.0, two_seconds - cpu - waited)
+        print(f"      worker: on a CPU {cpu:5.2f} s, waiting for a CPU {waited:5.2f} s, idle {idle:5.2f} s")
+    print(f"  ratio (c) 2 workers / 1 worker, wall clock: {one_seconds / two_seconds:.2f} (bar: 1.6)")
+    if busy:
+        idle_cores = two_seconds - min(waited for _, waited in busy)
+        print(
+            "  ratio (c) 2 workers / 1 worker on idle cores (each run's wall time less its wait for a "
+            f"CPU): {(one_seconds - one_waited) / idle_cores:.2f}"
+        )
+    return one, one_cpu
 
 
 def _process_cpu_seconds() -> float:
@@ -236,6 +341,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
     parser.add_argument("--megabytes", type=float, default=10.0, help="size of the large run")
     parser.add_argument("--dask-only", action="store_true", help="only the Dask measurements (d), (e)")
+    parser.add_argument("--pool-only", action="store_true", help="only the process pool measurements (c)")
     parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
     if args.rss is not None:
@@ -250,6 +356,18 @@ def main() -> None:
     import spacy
 
     from pipeline.segment import load_user_dictionary
+
+    if args.pool_only:
+        import pipeline
+
+        with tempfile.TemporaryDirectory() as scratch_dir:
+            large = build_corpus(source, Path(scratch_dir) / "large", int(args.megabytes * MB))
+            characters = sum(len(p.read_text(encoding="utf-8")) for p in large)
+            print(f"corpus: {len(large)} documents, {characters:,} characters")
+            nlp = pipeline.load()
+            load_user_dictionary()
+            pool_section(Path(scratch_dir) / "large", Path(scratch_dir) / "out.jsonl", characters, nlp)
+        return
 
     if args.dask_only:
         with tempfile.TemporaryDirectory() as scratch_dir:
@@ -294,18 +412,7 @@ def main() -> None:
         import pipeline
 
         nlp = pipeline.load()
-        output = scratch / "out.jsonl"
-        one = _rate(
-            "(c) zhpolicy extract, 1 worker",
-            characters,
-            _timed(lambda: extract_directory(scratch / "large", output, 1, nlp)),
-            _cpu_seconds[0],
-        )
-        one_cpu = _cpu_seconds[0]
-        started = time.perf_counter()
-        first_record = extract_directory(scratch / "large", output, 2)
-        _rate("(c) zhpolicy extract, 2 workers", characters, time.perf_counter() - started)
-        print(f"      of which worker start-up (until the first record): {first_record - started:.2f} s")
+        one, one_cpu = pool_section(scratch / "large", scratch / "out.jsonl", characters, nlp)
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f} (by CPU time {jieba_cpu / one_cpu:.2f})")
 
         dask_section(scratch, characters)

@@ -537,8 +537,9 @@ def _extract(
     _check_extract_usage(paths, output, resume, force, model, segment_mode, fmt, dask)
     _check_resources()
     to_file = output is not None and str(output) != "-"
-    # Loaded before the output is touched: a pipeline that fails to load leaves it as it was.
-    nlp = _load_nlp(model, segment_mode) if workers == 1 and dask is None else None
+    # Loaded before the output is touched: a pipeline that fails to load leaves it as it was. With
+    # --workers, the workers start with it (forked from this process) rather than each loading it.
+    nlp = _load_nlp(model, segment_mode) if dask is None else None
     options = {"part_documents": part_size} if fmt == "parquet" else {}
 
     def notice(message: str) -> None:
