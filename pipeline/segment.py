@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress, count
 from pathlib import Path
 from typing import Any, Literal
 
@@ -267,8 +267,10 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     rest of the text for every word: quadratic on long documents). Only the whitespace words
     are looked at one by one; the runs between them are copied as slices.
     """
-    words = [word for word in words if word]
-    blanks = [index for index, blank in enumerate(map(str.isspace, words)) if blank]
+    words = list(words)
+    if "" in words:
+        words = list(filter(None, words))
+    blanks = list(compress(count(), map(str.isspace, words)))
     if not blanks:
         return words, [False] * len(words)
     out_words: list[str] = []
@@ -322,8 +324,7 @@ class ZhpolicyTokenizer:
         about a sixth of the run (a token per character outside candidate sentences); given the
         id it looks the lexeme up directly. The tokens are the same.
         """
-        orths = self._orths
-        return [orths.get(word, word) for word in words]
+        return list(map(self._orths.get, words, words))
 
     def _remember(self, words: list[str]) -> None:
         """Note the ids of this doc's new words, unless the doc was made in a memory zone (its
