@@ -91,6 +91,18 @@ def test_control_characters_never_stop_extraction() -> None:
     ]
 
 
+def test_every_control_character_is_removed_from_otherwise_clean_text() -> None:
+    """The view skips its control-character scan for text without unprintable characters
+    (blanks aside): no character of the scan's class may slip past that test."""
+    controls = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]]
+    controls += [chr(c) for c in [*range(0x200B, 0x2010), 0x2060, 0xFEFF]]
+    for control in controls:
+        text = f"到2025年，全市合格率达到94%以上。\n质量{control}强市　建设 \t提升。"
+        view = TextView.from_text(text)
+        assert control not in view.text, hex(ord(control))
+        assert view.text == TextView.from_text(text.replace(control, "")).text
+
+
 _PIECES = st.sampled_from(
     ["质", "量", "强", "市", "，", "。", "到", "2025", "年", " ", "\n", "[b]", "[/b]", "&nbsp;", "— 3 —",
      "(zhì)", "，，", "\x00", "达到", "90", "%", "以上"]
