@@ -18,7 +18,7 @@ from spacy.util import get_words_and_spaces
 import pipeline
 from pipeline.read import RawDocument, read_documents
 from pipeline.run import process_raw
-from pipeline.segment import candidate_pattern, is_candidate, words_and_spaces
+from pipeline.segment import _MULTI_CHARACTER_RE, candidate_pattern, is_candidate, words_and_spaces
 from pipeline.textview import _SENTENCE_END_RE, MAX_SENTENCE_CHARS, matching_form, split_sentences
 from schemas import Document, ErrorRecord
 
@@ -137,6 +137,15 @@ def test_sentence_ends_are_runs_of_end_marks_or_of_line_breaks(text: str) -> Non
     its plain definition finds."""
     plain = re.compile(r"[。！？!?；;]+|\n+")
     assert [m.span() for m in _SENTENCE_END_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="字a Z9 0.,\n\t\u3000", max_size=60))
+def test_multi_character_runs_are_whitespace_or_latin_and_digit_runs(text: str) -> None:
+    """Outside candidate sentences these runs stay whole tokens; the pattern is written to open
+    with a set (for speed) and must find what its plain definition finds."""
+    plain = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
+    assert [m.span() for m in _MULTI_CHARACTER_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 @settings(max_examples=200, deadline=None)
