@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import weakref
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jieba
-import numpy
 import platformdirs
 import spacy
 from spacy.language import Language
@@ -233,28 +233,29 @@ def words_in_original(view: TextView, words: list[str]) -> list[str]:
     document's span for it (a word may then hold a removed space: 质 量), and what was removed
     between words (markup, page numbers) is cut as ``character_tokens``.
 
-    Artefacts are few: only the words next to or over a removed stretch are looked at one by
-    one (found with one vectorised comparison); the others are the view's words unchanged.
+    Artefacts are few: only the words holding a view character next to or over a removed stretch
+    (:meth:`TextView.marked_positions`) are looked at one by one, found by bisection on the
+    words' offsets; the others are the view's words unchanged.
     """
     if not view.has_artefacts:
         return words
+    if "" in words:
+        words = [word for word in words if word]
     original = view.original
-    lengths = numpy.fromiter(map(len, words), dtype=numpy.int64, count=len(words))
-    starts, ends = view.word_spans(lengths)
-    starts_array, ends_array = numpy.asarray(starts), numpy.asarray(ends)
-    previous_ends = numpy.concatenate(([0], ends_array[:-1]))
-    special = numpy.flatnonzero((starts_array != previous_ends) | (ends_array - starts_array != lengths))
+    bounds = list(accumulate(map(len, words), initial=0))
+    special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
     out: list[str] = []
     previous = 0
-    for index in special.tolist():
+    for index in special:
         out.extend(words[previous:index])
-        gap_start = ends[index - 1] if index else 0
-        if starts[index] > gap_start:
-            out.extend(character_tokens(original[gap_start : starts[index]]))
-        out.append(original[starts[index] : ends[index]])
+        start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
+        gap_start = view.orig_end(bounds[index]) if index else 0
+        if start > gap_start:
+            out.extend(character_tokens(original[gap_start:start]))
+        out.append(original[start:end])
         previous = index + 1
     out.extend(words[previous:])
-    tail = ends[-1] if ends else 0
+    tail = view.orig_end(bounds[-1]) if words else 0
     if tail < len(original):
         out.extend(character_tokens(original[tail:]))
     return out
