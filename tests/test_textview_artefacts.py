@@ -125,3 +125,22 @@ def test_view_maps_back_for_any_mix_of_artefacts(pieces: list[str]) -> None:
             original_start, original_end = view.orig_span(start, end)
             assert 0 <= original_start <= original_end <= len(text)
             assert view.evidence(start, end) == text[original_start:original_end]
+
+
+@pytest.mark.parametrize(
+    ("text", "view_text", "marked"),
+    [
+        pytest.param("加快质 量强市建设，到2025年。", "加快质量强市建设，到2025年。", [3], id="space"),
+        pytest.param("标准&amp;计量，质量。", "标准&计量，质量。", [2], id="replaced_entity"),
+        pytest.param("质量强市。", "质量强市。", [], id="no_artefact"),
+    ],
+)
+def test_marked_positions_are_where_view_and_document_differ(
+    text: str, view_text: str, marked: list[int]
+) -> None:
+    """The tokenizer maps only the words holding these positions back one by one; the tokens
+    of the whole document must still tile it exactly."""
+    view = TextView.from_text(text)
+    assert view.text == view_text
+    assert view.marked_positions() == marked
+    assert pipeline.load()(text).text == text
