@@ -13,10 +13,11 @@ import importlib
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -93,10 +94,20 @@ def encode_value(value: Any) -> Any:
         data = {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"__dataclass__": _class_path(type(value)), "data": data}
     if isinstance(value, list | tuple):
+        if value and isinstance(value[0], BaseModel) and all(type(v) is type(value[0]) for v in value):
+            # a list of items of one class (every item extension): dumped in one call
+            path = _class_path(type(value[0]))
+            dumped = _list_adapter(type(value[0])).dump_python(list(value), mode="json")
+            return [{"__model__": path, "data": data} for data in dumped]
         return [encode_value(v) for v in value]
     if isinstance(value, dict):
         return {"__dict__": [[encode_value(k), encode_value(v)] for k, v in value.items()]}
     raise TypeError(f"cannot store a {type(value).__name__} on a Doc extension")
+
+
+@cache
+def _list_adapter(cls: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[cls])  # type: ignore[valid-type]
 
 
 def decode_value(value: Any) -> Any:
