@@ -12,10 +12,11 @@ Mode ``full`` segments everything. The segmenter (``segmenter``: ``auto``, ``rji
 from __future__ import annotations
 
 import logging
+import operator
 import re
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, count
@@ -314,30 +315,37 @@ class ZhpolicyTokenizer:
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
         words, spaces = words_and_spaces(segment_words(view, self.mode))
-        doc = Doc(self.vocab, words=self._word_ids(words), spaces=spaces)
-        _VIEWS[doc] = view
-        self._remember(words)
+        ids: list[int | None] | list[str | int] = list(map(self._orths.get, words))
+        if all(ids):
+            return self._make_doc(view, ids, spaces)
+        new = set(compress(words, map(operator.not_, ids)))
+        doc = self._make_doc(view, list(map(self._orths.get, words, words)), spaces)
+        self._remember(new)
         return doc
 
-    def _word_ids(self, words: list[str]) -> list[str | int]:
-        """Each word as its lexeme's id where the vocabulary holds it for good, else as text.
+    def _make_doc(self, view: TextView, ids: Sequence[object], spaces: list[bool]) -> Doc:
+        """The ``Doc`` of ``ids``: each word as its lexeme's id where the vocabulary holds it for
+        good, else as text.
 
         ``Doc`` hashes every string word to find its lexeme, which made building the ``Doc``
         about a sixth of the run (a token per character outside candidate sentences); given the
         id it looks the lexeme up directly. The tokens are the same.
         """
-        return list(map(self._orths.get, words, words))
+        doc = Doc(self.vocab, words=ids, spaces=spaces)
+        _VIEWS[doc] = view
+        return doc
 
-    def _remember(self, words: list[str]) -> None:
-        """Note the ids of this doc's new words, unless the doc was made in a memory zone (its
-        new lexemes are freed with the zone; only lexemes made outside one stay)."""
+    def _remember(self, words: set[str]) -> None:
+        """Note the ids of these new words, unless the doc was made in a memory zone (its new
+        lexemes are freed with the zone; only lexemes made outside one stay)."""
         orths = self._orths
         if self.vocab.in_memory_zone or len(orths) >= _ORTH_CACHE_LIMIT:
             return
         strings = self.vocab.strings
-        for word in set(words).difference(orths):
-            orths[word] = strings[word]
-            if self.vocab.in_memory_zone or len(orths) >= _ORTH_CACHE_LIMIT:
+        for word in words:
+            if orth := strings[word]:  # 0 stands for no word: never handed to Doc as an id
+                orths[word] = orth
+            if len(orths) >= _ORTH_CACHE_LIMIT:
                 break
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
