@@ -30,7 +30,13 @@ from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
-from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
+from pipeline.extract.responsible import (
+    BodyList,
+    assign_responsible,
+    body_lists,
+    merge_agencies,
+    responsible_agencies,
+)
 from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.targets import extract_quantities
 from pipeline.extract.time_scope import TimeScope
@@ -326,7 +332,7 @@ class TargetsComponent:
         view, scope = text_view(doc), time_scope(doc)
         found = extract_quantities(view, scope, document_context(doc), self.judge)
         # issue 11: the responsible bodies (extract/responsible.py), once the targets are built
-        assign_responsible(view, found.targets, body_lists(view, scope.document_year))
+        assign_responsible(view, found.targets, _body_lists(doc, view, scope.document_year))
         _store(doc, "zp_targets", found.targets, "TARGET")
         _store(doc, "zp_results", found.results, "RESULT")
         doc._.zp_judged = found.judged
@@ -369,12 +375,28 @@ def make_agencies(nlp: Language, name: str) -> ItemComponent:
     return ItemComponent(name, "zp_agencies", "AGENCY", _agencies)
 
 
+# The responsible-body lists of each doc (immutable): the targets and the agencies components
+# both read them.
+_BODY_LISTS: weakref.WeakKeyDictionary[Doc, tuple[TextView, int | None, list[BodyList]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _body_lists(doc: Doc, view: TextView, document_year: int | None) -> list[BodyList]:
+    cached = _BODY_LISTS.get(doc)
+    if cached is not None and cached[0] is view and cached[1] == document_year:
+        return cached[2]
+    lists = body_lists(view, document_year)
+    _BODY_LISTS[doc] = (view, document_year, lists)
+    return lists
+
+
 def _agencies(doc: Doc, view: TextView) -> list[Agency]:
     """The agencies extractor's bodies, then (issue 11) every body a responsible list names."""
     context = document_context(doc)
     found = extract_agencies(view, context)
     return merge_agencies(
-        found, responsible_agencies(view, context, body_lists(view, time_scope(doc).document_year))
+        found, responsible_agencies(view, context, _body_lists(doc, view, time_scope(doc).document_year))
     )
 
 
