@@ -169,8 +169,11 @@ def is_candidate(norm: str, start: int, end: int) -> bool:
 def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[int, int]]:
     """Maximal runs of consecutive candidate sentences (with the gaps between them)."""
     regions: list[tuple[int, int]] = []
+    scan = scan_patterns()
+    quantity, commitment = scan.quantity.search, scan.commitment.search  # is_candidate, inlined
     for sentence in sentences:
-        if not is_candidate(norm, sentence.start, sentence.end):
+        start, end = sentence.start, sentence.end
+        if not (quantity(norm, start, end) and commitment(norm, start, end)):
             continue
         if regions and not norm[regions[-1][1] : sentence.start].strip():
             regions[-1] = (regions[-1][0], sentence.end)
