@@ -342,7 +342,8 @@ class ZhpolicyTokenizer:
         """Note the ids of these new words, unless the doc was made in a memory zone (its new
         lexemes are freed with the zone; only lexemes made outside one stay)."""
         orths = self._orths
-        if self.vocab.in_memory_zone or len(orths) >= _ORTH_CACHE_LIMIT:
+        # (a spaCy without the property: nothing is remembered, every word goes as text)
+        if getattr(self.vocab, "in_memory_zone", True) or len(orths) >= _ORTH_CACHE_LIMIT:
             return
         strings = self.vocab.strings
         for word in words:
