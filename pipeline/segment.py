@@ -44,8 +44,9 @@ _MULTI_CHARACTER_RE = re.compile(r"[\sA-Za-z0-9](?:(?<=\s)\s*|[A-Za-z0-9]*(?:[.,
 # serialises ``user_data`` (``Doc.to_bytes``, ``DocBin``, ``nlp.pipe(n_process=2)``) and a view
 # is rebuilt from the text in a few milliseconds. ``doc._.zp_view`` reads it (or builds it).
 _VIEWS: weakref.WeakKeyDictionary[Doc, TextView] = weakref.WeakKeyDictionary()
-# Words whose lexeme ids the tokenizer keeps (the characters and common words of a corpus).
-_ORTH_CACHE_LIMIT = 200_000
+# Words whose lexeme ids the tokenizer keeps (the characters and common words of a corpus); a
+# batch run stops adding lexemes for good at about as many strings (batch.VOCABULARY_LIMIT).
+_ORTH_CACHE_LIMIT = 100_000
 
 
 # The word segmenter: ``rjieba`` (the jieba-rs binding: the same dictionary, HMM and user
