@@ -1,6 +1,7 @@
 """Throughput and memory of zhpolicy over the full work reports, repeated to at least 10 MB.
 
     make bench                       # or: .venv/bin/python benchmarks/bench.py [--shared DIR]
+    .venv/bin/python benchmarks/bench.py --rounds 3      # the ratio (c)/(a) as a median of 3
     .venv/bin/python benchmarks/bench.py --dask-only    # only the Dask measurements
     .venv/bin/python benchmarks/bench.py --pool-only    # only the process pool (c), 1 and 2 workers
 
@@ -297,21 +298,32 @@ def stage_times(texts: list[str]) -> dict[str, float]:
     import pipeline
     from pipeline.batch import vocabulary_scope
     from pipeline.clean import clean_text
+    from pipeline.segment import segment_words, words_and_spaces
+    from pipeline.textview import TextView
     from pipeline.validate import build_document
     from pipeline.write import record_json
 
     nlp = pipeline.load()
-    times: dict[str, float] = {"clean": 0.0, "tokenizer (view + scan + segmenter + Doc)": 0.0}
+    tokenizer = "tokenizer (view + scan + segmenter + Doc)"
+    times: dict[str, float] = {"clean": 0.0, tokenizer: 0.0}
     times.update({name: 0.0 for name in nlp.pipe_names})
     times["validate + JSON"] = 0.0
+    parts = {"text view": 0.0, "scan + segmenter + words": 0.0}
     for text in texts:
         started = time.perf_counter()
         body = clean_text(text)
         times["clean"] += time.perf_counter() - started
+        # the tokenizer's first two steps again on their own, for its breakdown (not in the total)
+        started = time.perf_counter()
+        view = TextView.from_text(body)
+        parts["text view"] += time.perf_counter() - started
+        started = time.perf_counter()
+        words_and_spaces(segment_words(view, getattr(nlp.tokenizer, "mode", "candidates")))
+        parts["scan + segmenter + words"] += time.perf_counter() - started
         with vocabulary_scope(nlp):
             started = time.perf_counter()
             doc = nlp.make_doc(body)
-            times["tokenizer (view + scan + segmenter + Doc)"] += time.perf_counter() - started
+            times[tokenizer] += time.perf_counter() - started
             for name, component in nlp.pipeline:
                 started = time.perf_counter()
                 doc = component(doc)
@@ -319,6 +331,9 @@ def stage_times(texts: list[str]) -> dict[str, float]:
             started = time.perf_counter()
             record_json(build_document(doc, "bench"))
             times["validate + JSON"] += time.perf_counter() - started
+    parts["Doc (the rest)"] = max(0.0, times[tokenizer] - sum(parts.values()))
+    for part, seconds in parts.items():
+        times[f"  of the tokenizer: {part}"] = seconds
     return times
 
 
@@ -336,12 +351,42 @@ def segmented_fraction(texts: list[str]) -> float:
     return segmented / total if total else 0.0
 
 
+def alternating_rounds(
+    rounds: int, texts: list[str], scratch: Path, nlp: object, pairs: list[tuple[float, float, float, float]]
+) -> None:
+    """(a) then (c, 1 worker) again until ``rounds`` pairs are measured (``pairs`` holds the
+    first); prints each pair's ratios and their medians, wall clock and by CPU time."""
+    import statistics
+
+    import jieba
+
+    while len(pairs) < rounds:
+        jieba_seconds = _timed(lambda: [jieba.lcut(t) for t in texts])
+        jieba_cpu = _cpu_seconds[0]
+        one_seconds = _timed(lambda: extract_directory(scratch / "large", scratch / "out.jsonl", 1, nlp))
+        pairs.append((jieba_seconds, jieba_cpu, one_seconds, _cpu_seconds[0]))
+    walls = [a / c for a, _, c, _ in pairs]
+    cpus = [a / c for _, a, _, c in pairs]
+    print(
+        f"  ratio (c, 1 worker) / (a) over {rounds} alternating rounds: wall clock "
+        f"{', '.join(f'{r:.2f}' for r in walls)} (median {statistics.median(walls):.2f}); by CPU time "
+        f"{', '.join(f'{r:.2f}' for r in cpus)} (median {statistics.median(cpus):.2f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared")
     parser.add_argument("--megabytes", type=float, default=10.0, help="size of the large run")
     parser.add_argument("--dask-only", action="store_true", help="only the Dask measurements (d), (e)")
     parser.add_argument("--pool-only", action="store_true", help="only the process pool measurements (c)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure (a) and (c, 1 worker) this many times, alternating, and give the median ratio "
+        "(on a machine shared with other jobs one pair of runs can be off by a quarter)",
+    )
     parser.add_argument("--rss", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
     if args.rss is not None:
@@ -413,7 +458,11 @@ def main() -> None:
 
         nlp = pipeline.load()
         one, one_cpu = pool_section(scratch / "large", scratch / "out.jsonl", characters, nlp)
+        one_seconds = characters / one
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f} (by CPU time {jieba_cpu / one_cpu:.2f})")
+        if args.rounds > 1:
+            first = (jieba_seconds, jieba_cpu, one_seconds, one_cpu)
+            alternating_rounds(args.rounds, texts, scratch, nlp, [first])
 
         dask_section(scratch, characters)
 
@@ -423,9 +472,13 @@ def main() -> None:
         segmenter = getattr(nlp.tokenizer, "segmenter", "jieba")
         print(f"  segmenter: {segmenter}; segmented fraction {fraction:.1%}")
         times = stage_times(small_texts)
+        parts = {stage: times.pop(stage) for stage in list(times) if stage.startswith("  of the tokenizer")}
         total = sum(times.values())
         for stage, seconds in sorted(times.items(), key=lambda item: -item[1]):
             print(f"  {stage:<46} {seconds:6.3f} s  {100 * seconds / total:5.1f} %")
+            if stage.startswith("tokenizer"):
+                for part, part_seconds in parts.items():
+                    print(f"  {part:<46} {part_seconds:6.3f} s  {100 * part_seconds / total:5.1f} %")
 
         print("memory (RSS, a fresh process per size, 1 worker):")
         for label, directory in (("1 MB", scratch / "small"), (f"{args.megabytes:g} MB", scratch / "large")):

@@ -13,10 +13,11 @@ import importlib
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -29,7 +30,13 @@ from pipeline.extract.judge import Judge
 from pipeline.extract.policies import extract_policies
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.qualitative import extract_qualitative
-from pipeline.extract.responsible import assign_responsible, body_lists, merge_agencies, responsible_agencies
+from pipeline.extract.responsible import (
+    BodyList,
+    assign_responsible,
+    body_lists,
+    merge_agencies,
+    responsible_agencies,
+)
 from pipeline.extract.sectors import count_sectors, sector_of
 from pipeline.extract.source_place import place_from_source
 from pipeline.extract.targets import extract_quantities
@@ -94,10 +101,20 @@ def encode_value(value: Any) -> Any:
         data = {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"__dataclass__": _class_path(type(value)), "data": data}
     if isinstance(value, list | tuple):
+        if value and isinstance(value[0], BaseModel) and all(type(v) is type(value[0]) for v in value):
+            # a list of items of one class (every item extension): dumped in one call
+            path = _class_path(type(value[0]))
+            dumped = _list_adapter(type(value[0])).dump_python(list(value), mode="json")
+            return [{"__model__": path, "data": data} for data in dumped]
         return [encode_value(v) for v in value]
     if isinstance(value, dict):
         return {"__dict__": [[encode_value(k), encode_value(v)] for k, v in value.items()]}
     raise TypeError(f"cannot store a {type(value).__name__} on a Doc extension")
+
+
+@cache
+def _list_adapter(cls: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[cls])  # type: ignore[valid-type]
 
 
 def decode_value(value: Any) -> Any:
@@ -323,7 +340,7 @@ class TargetsComponent:
         view, scope = text_view(doc), time_scope(doc)
         found = extract_quantities(view, scope, document_context(doc), self.judge)
         # issue 11: the responsible bodies (extract/responsible.py), once the targets are built
-        assign_responsible(view, found.targets, body_lists(view, scope.document_year))
+        assign_responsible(view, found.targets, _body_lists(doc, view, scope.document_year))
         _store(doc, "zp_targets", found.targets, "TARGET")
         _store(doc, "zp_results", found.results, "RESULT")
         doc._.zp_judged = found.judged
@@ -366,12 +383,28 @@ def make_agencies(nlp: Language, name: str) -> ItemComponent:
     return ItemComponent(name, "zp_agencies", "AGENCY", _agencies)
 
 
+# The responsible-body lists of each doc (immutable): the targets and the agencies components
+# both read them.
+_BODY_LISTS: weakref.WeakKeyDictionary[Doc, tuple[TextView, int | None, list[BodyList]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _body_lists(doc: Doc, view: TextView, document_year: int | None) -> list[BodyList]:
+    cached = _BODY_LISTS.get(doc)
+    if cached is not None and cached[0] is view and cached[1] == document_year:
+        return cached[2]
+    lists = body_lists(view, document_year)
+    _BODY_LISTS[doc] = (view, document_year, lists)
+    return lists
+
+
 def _agencies(doc: Doc, view: TextView) -> list[Agency]:
     """The agencies extractor's bodies, then (issue 11) every body a responsible list names."""
     context = document_context(doc)
     found = extract_agencies(view, context)
     return merge_agencies(
-        found, responsible_agencies(view, context, body_lists(view, time_scope(doc).document_year))
+        found, responsible_agencies(view, context, _body_lists(doc, view, time_scope(doc).document_year))
     )
 
 

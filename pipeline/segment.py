@@ -12,17 +12,18 @@ Mode ``full`` segments everything. The segmenter (``segmenter``: ``auto``, ``rji
 from __future__ import annotations
 
 import logging
+import operator
 import re
 import weakref
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress, count
 from pathlib import Path
 from typing import Any, Literal
 
 import jieba
-import numpy
 import platformdirs
 import spacy
 from spacy.language import Language
@@ -35,13 +36,17 @@ from pipeline.textview import Sentence, TextView
 SegmentMode = Literal["candidates", "full"]
 SEGMENT_MODES: tuple[str, ...] = ("candidates", "full")
 # Outside candidate sentences: spaCy's own zh default, one token per character, except runs of
-# whitespace and of Latin letters and digits, which stay whole.
-_MULTI_CHARACTER_RE = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
+# whitespace and of Latin letters and digits, which stay whole: ``\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*``,
+# written to open with a set so that the engine scans for it at C speed.
+_MULTI_CHARACTER_RE = re.compile(r"[\sA-Za-z0-9](?:(?<=\s)\s*|[A-Za-z0-9]*(?:[.,][0-9]+)*)")
 
 # The text view of each doc, kept beside the doc rather than in ``doc.user_data``: spaCy
 # serialises ``user_data`` (``Doc.to_bytes``, ``DocBin``, ``nlp.pipe(n_process=2)``) and a view
 # is rebuilt from the text in a few milliseconds. ``doc._.zp_view`` reads it (or builds it).
 _VIEWS: weakref.WeakKeyDictionary[Doc, TextView] = weakref.WeakKeyDictionary()
+# Words whose lexeme ids the tokenizer keeps (the characters and common words of a corpus); a
+# batch run stops adding lexemes for good at about as many strings (batch.VOCABULARY_LIMIT).
+_ORTH_CACHE_LIMIT = 100_000
 
 
 # The word segmenter: ``rjieba`` (the jieba-rs binding: the same dictionary, HMM and user
@@ -165,8 +170,11 @@ def is_candidate(norm: str, start: int, end: int) -> bool:
 def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[int, int]]:
     """Maximal runs of consecutive candidate sentences (with the gaps between them)."""
     regions: list[tuple[int, int]] = []
+    scan = scan_patterns()
+    quantity, commitment = scan.quantity.search, scan.commitment.search  # is_candidate, inlined
     for sentence in sentences:
-        if not is_candidate(norm, sentence.start, sentence.end):
+        start, end = sentence.start, sentence.end
+        if not (quantity(norm, start, end) and commitment(norm, start, end)):
             continue
         if regions and not norm[regions[-1][1] : sentence.start].strip():
             regions[-1] = (regions[-1][0], sentence.end)
@@ -230,28 +238,29 @@ def words_in_original(view: TextView, words: list[str]) -> list[str]:
     document's span for it (a word may then hold a removed space: 质 量), and what was removed
     between words (markup, page numbers) is cut as ``character_tokens``.
 
-    Artefacts are few: only the words next to or over a removed stretch are looked at one by
-    one (found with one vectorised comparison); the others are the view's words unchanged.
+    Artefacts are few: only the words holding a view character next to or over a removed stretch
+    (:meth:`TextView.marked_positions`) are looked at one by one, found by bisection on the
+    words' offsets; the others are the view's words unchanged.
     """
     if not view.has_artefacts:
         return words
+    if "" in words:
+        words = [word for word in words if word]
     original = view.original
-    lengths = numpy.fromiter(map(len, words), dtype=numpy.int64, count=len(words))
-    starts, ends = view.word_spans(lengths)
-    starts_array, ends_array = numpy.asarray(starts), numpy.asarray(ends)
-    previous_ends = numpy.concatenate(([0], ends_array[:-1]))
-    special = numpy.flatnonzero((starts_array != previous_ends) | (ends_array - starts_array != lengths))
+    bounds = list(accumulate(map(len, words), initial=0))
+    special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
     out: list[str] = []
     previous = 0
-    for index in special.tolist():
+    for index in special:
         out.extend(words[previous:index])
-        gap_start = ends[index - 1] if index else 0
-        if starts[index] > gap_start:
-            out.extend(character_tokens(original[gap_start : starts[index]]))
-        out.append(original[starts[index] : ends[index]])
+        start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
+        gap_start = view.orig_end(bounds[index]) if index else 0
+        if start > gap_start:
+            out.extend(character_tokens(original[gap_start:start]))
+        out.append(original[start:end])
         previous = index + 1
     out.extend(words[previous:])
-    tail = ends[-1] if ends else 0
+    tail = view.orig_end(bounds[-1]) if words else 0
     if tail < len(original):
         out.extend(character_tokens(original[tail:]))
     return out
@@ -265,8 +274,10 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     rest of the text for every word: quadratic on long documents). Only the whitespace words
     are looked at one by one; the runs between them are copied as slices.
     """
-    words = [word for word in words if word]
-    blanks = [index for index, blank in enumerate(map(str.isspace, words)) if blank]
+    words = list(words)
+    if "" in words:
+        words = list(filter(None, words))
+    blanks = list(compress(count(), map(str.isspace, words)))
     if not blanks:
         return words, [False] * len(words)
     out_words: list[str] = []
@@ -303,29 +314,63 @@ class ZhpolicyTokenizer:
         self.vocab = vocab
         self.mode: SegmentMode = mode
         self.segmenter = use_segmenter(segmenter)
+        self._orths: dict[str, int] = {}
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
         words, spaces = words_and_spaces(segment_words(view, self.mode))
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+        ids: list[int | None] | list[str | int] = list(map(self._orths.get, words))
+        if all(ids):
+            return self._make_doc(view, ids, spaces)
+        new = set(compress(words, map(operator.not_, ids)))
+        doc = self._make_doc(view, list(map(self._orths.get, words, words)), spaces)
+        self._remember(new)
+        return doc
+
+    def _make_doc(self, view: TextView, ids: Sequence[object], spaces: list[bool]) -> Doc:
+        """The ``Doc`` of ``ids``: each word as its lexeme's id where the vocabulary holds it for
+        good, else as text.
+
+        ``Doc`` hashes every string word to find its lexeme, which made building the ``Doc``
+        about a sixth of the run (a token per character outside candidate sentences); given the
+        id it looks the lexeme up directly. The tokens are the same.
+        """
+        doc = Doc(self.vocab, words=ids, spaces=spaces)
         _VIEWS[doc] = view
         return doc
+
+    def _remember(self, words: set[str]) -> None:
+        """Note the ids of these new words, unless the doc was made in a memory zone (its new
+        lexemes are freed with the zone; only lexemes made outside one stay)."""
+        orths = self._orths
+        # (a spaCy without the property: nothing is remembered, every word goes as text)
+        if getattr(self.vocab, "in_memory_zone", True) or len(orths) >= _ORTH_CACHE_LIMIT:
+            return
+        strings = self.vocab.strings
+        for word in words:
+            if orth := strings[word]:  # 0 stands for no word: never handed to Doc as an id
+                orths[word] = orth
+            if len(orths) >= _ORTH_CACHE_LIMIT:
+                break
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
             yield self(text)
 
-    # A tokenizer must serialise with the pipeline; its only state is the mode in the config.
+    # A tokenizer must serialise with the pipeline; its only state is the mode in the config
+    # (the lexeme ids are forgotten when the pipeline, and so its vocabulary, is loaded again).
     def to_bytes(self, **kwargs: Any) -> bytes:
         return b""
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> ZhpolicyTokenizer:
+        self._orths.clear()
         return self
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> ZhpolicyTokenizer:
+        self._orths.clear()
         return self
 
 

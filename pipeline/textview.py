@@ -41,7 +41,9 @@ _HALF_WIDTH.update({ord("（"): ord("("), ord("）"): ord(")"), ord("；"): ord(
 # The same mapping as a table over the Basic Multilingual Plane (every mapped character is in it).
 _HALF_WIDTH_TABLE = numpy.arange(0x10000, dtype=numpy.uint32)
 _HALF_WIDTH_TABLE[list(_HALF_WIDTH)] = list(_HALF_WIDTH.values())
-_SENTENCE_END_RE = guarded_compile(r"[。！？!?；;]+|\n+")
+# A run of end marks or a run of line breaks (``[。！？!?；;]+|\n+``), written to open with a set
+# so that the engine scans for it at C speed.
+_SENTENCE_END_RE = re.compile(r"[。！？!?；;\n](?:(?<=\n)\n*|[。！？!?；;]*)")
 # A run without end marks longer than this is cut (after a comma or a space when there is one)
 # so that no later stage ever scans an unbounded sentence: scraped pages have lines of tens of
 # thousands of characters with no punctuation at all.
@@ -137,8 +139,15 @@ def _regex_edits(pattern: re.Pattern[str], text: str, replacement: str = "") -> 
     return [(m.start(), m.end(), replacement) for m in pattern.finditer(text)]
 
 
+def _may_hold_controls(text: str) -> bool:
+    """False when ``text`` cannot hold a character of CONTROL_RE (controls and format
+    characters, none of them printable): everything but the usual blanks is printable. Cleaned
+    text always passes this test, at a third of the cost of scanning it with the pattern."""
+    return not text.replace("\n", "").replace(" ", "").replace("\u3000", "").replace("\t", "").isprintable()
+
+
 def _control_edits(text: str) -> list[_Edit]:
-    edits = _regex_edits(artefact_patterns().compiled["CONTROL_RE"], text)
+    edits = _regex_edits(artefact_patterns().compiled["CONTROL_RE"], text) if _may_hold_controls(text) else []
     if "\r" in text:
         edits += [(m.start(), m.end(), "") for m in re.finditer("\r(?=\n)", text)]
         return _disjoint(edits)
@@ -451,6 +460,7 @@ class TextView:
     _map: _ArtefactMap | None = field(default=None, repr=False, compare=False)
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
     _furniture_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _marked: list[int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.original:
@@ -507,6 +517,23 @@ class TextView:
             return bounds[:-1].tolist(), bounds[1:].tolist()
         return self._map[0][bounds[:-1]].tolist(), self._map[1][bounds[1:] - 1].tolist()
 
+    def marked_positions(self) -> list[int]:
+        """View offsets of the characters with a removed stretch right before them (the first
+        character, when the document opens with one) or standing for a longer one (a
+        replacement): the only places where view and document differ. Empty without artefacts."""
+        if self._map is None:
+            return []
+        if self._marked is None:
+            starts, ends = self._map
+            if not len(starts):
+                self._marked = []
+            else:
+                gap = numpy.empty(len(starts), dtype=bool)
+                gap[0] = starts[0] != 0
+                gap[1:] = starts[1:] != ends[:-1]
+                self._marked = numpy.flatnonzero(gap | (ends - starts != 1)).tolist()
+        return self._marked
+
     def evidence(self, start: int, end: int) -> str:
         """The document's own text for the view span ``start:end`` (artefacts inside included)."""
         original_start, original_end = self.orig_span(start, end)
@@ -521,24 +548,29 @@ class TextView:
         return self._remap(item)
 
     def _remap(self, item: _Item) -> _Item:
+        """``item`` with document offsets; the item itself when nothing in it moves (a copy
+        only where a value changes: most items of a document with one artefact lie before it)."""
         update: dict[str, Any] = {}
-        fields = type(item).model_fields
-        for name in fields:
-            value = getattr(item, name)
+        values = item.__dict__
+        for name, value in values.items():
             if isinstance(value, BaseModel):
-                update[name] = self._remap(value)
+                mapped = self._remap(value)
+                if mapped is not value:
+                    update[name] = mapped
             elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-                update[name] = [self._remap(v) for v in value]
-        if "start" in fields and "end" in fields:
-            start, end = item.start, item.end  # type: ignore[attr-defined]
-            if isinstance(start, int) and isinstance(end, int):
-                new_start, new_end = self.orig_span(start, end)
+                mapped_list = [self._remap(v) for v in value]
+                if any(m is not v for m, v in zip(mapped_list, value, strict=True)):
+                    update[name] = mapped_list
+        start, end = values.get("start"), values.get("end")
+        if "start" in values and "end" in values and isinstance(start, int) and isinstance(end, int):
+            new_start, new_end = self.orig_span(start, end)
+            if new_start != start or new_end != end:
                 update["start"], update["end"] = new_start, new_end
-                source = self.original[new_start:new_end]
-                old = self.text[start:end]
-                for name in ("evidence", "text"):
-                    if name in fields and (name == "evidence" or getattr(item, name) == old):
-                        update[name] = source
+            source = self.original[new_start:new_end]
+            old = self.text[start:end]
+            for name in ("evidence", "text"):
+                if name in values and (name == "evidence" or values[name] == old) and values[name] != source:
+                    update[name] = source
         return item.model_copy(update=update) if update else item
 
     def in_furniture(self, start: int, end: int) -> bool:
@@ -588,12 +620,16 @@ def split_sentences(text: str) -> list[Sentence]:
     A sentence never exceeds ``MAX_SENTENCE_CHARS``: longer runs are cut (see above).
     """
     sentences: list[Sentence] = []
+    append = sentences.append
     start = 0
     for match in _SENTENCE_END_RE.finditer(text):
-        end = match.end()
-        stripped_end = match.start() if text[match.start()] == "\n" else end
+        mark, end = match.span()
+        stripped_end = mark if text[mark] == "\n" else end
         if stripped_end > start:
-            _cut_overlong(text, start, stripped_end, sentences)
+            if stripped_end - start > MAX_SENTENCE_CHARS:
+                _cut_overlong(text, start, stripped_end, sentences)
+            else:
+                append(Sentence(start, stripped_end))
         start = end
     if start < len(text):
         _cut_overlong(text, start, len(text), sentences)

@@ -49,3 +49,53 @@ def test_each_agency_once_with_all_its_mentions() -> None:
 )
 def test_normalise_agency(name: str, jurisdiction: str | None, normalized: str | None) -> None:
     assert normalise_agency(name, DocumentContext(jurisdiction=jurisdiction)) == normalized
+
+
+_LEAD_PIECES = [
+    "本报讯(记者 王明)",
+    "新华社北京3月1日电",
+    "近日,",
+    "日前",
+    "1月19日",
+    "省委、省政府",
+    "中共中央 国务院",
+    "市政府",
+    "市场监管总局",
+    "福建省农业农村厅",
+    "等18部门",
+    "联合",
+    "正式",
+    "印发了",
+    "发布",
+    "公布",
+    "通报",
+    "据",
+    "网站",
+    "消息",
+    "《关于加快质量强市建设的意见》",
+    "关于推进质量提升的通知",
+    "，",
+    "。",
+    "\n",
+    "全年生产总值增长5.4%",
+]
+
+
+@pytest.mark.parametrize("name", ["NEWS_ISSUER", "NEWS_SOURCE"])
+def test_every_news_lead_match_holds_its_cue(name: str) -> None:
+    """A head without the cue is not scanned with the lead pattern: every match of the pattern
+    must hold a match of its cue, or a news lead would go unread."""
+    import random
+
+    from pipeline.extract.agencies import agency_patterns
+
+    compiled = agency_patterns().compiled
+    pattern, cue = compiled[f"{name}_RE"], compiled[f"{name}_CUE_RE"]
+    rng = random.Random(11)
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(_LEAD_PIECES) for _ in range(rng.randint(2, 10)))
+        for match in pattern.finditer(text):
+            matched += 1
+            assert any(match.start() <= c.start() < match.end() for c in cue.finditer(text)), text
+    assert matched > 20  # the pieces do make leads

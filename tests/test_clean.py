@@ -36,3 +36,47 @@ def test_seed_article_keeps_story_and_drops_tail(seed_text: str) -> None:
     text = clean_text(seed_text)
     assert text.endswith("先进质量文化蔚然成风。")
     assert "[详情]" not in text and "示范区领导" not in text
+
+
+FURNITURE_AND_PROSE = [
+    "首页",
+    "首页 | 政务公开",
+    "返回首页",
+    "分享到：",
+    "打印本页",
+    "本文字数：1234",
+    "第A12版：要闻",
+    "（此件公开发布）",
+    "责任编辑：王伟",
+    "相关新闻",
+    "版权所有 © 2024 青岛市人民政府",
+    "网站标识码 3702000001",
+    "首页建设取得新进展，全市质量工作迈上新台阶。",
+    "到2025年,制造业质量竞争力指数达到92。",
+    "本报讯 1月19日,揭牌仪式举行。 [详情]",
+    "",
+]
+
+
+def test_furniture_patterns_joined_match_what_one_of_them_matches() -> None:
+    """Patterns that all open with ^ are tried as one alternation: a line matches it exactly
+    when it matches one of the patterns."""
+    from pipeline.clean import _joined, _matches, furniture_patterns
+
+    patterns = furniture_patterns()
+    assert len(_joined(patterns.drop_line)) == 1 < len(patterns.drop_line)
+    for group in (patterns.drop_line, patterns.tail_start, patterns.teaser_line, patterns.footer_line):
+        for line in FURNITURE_AND_PROSE:
+            assert _matches(group, line) == any(p.search(line) for p in group), line
+
+
+def test_a_caret_that_binds_one_branch_is_not_joined() -> None:
+    import re
+
+    from pipeline.clean import _joined
+
+    # in ^首页|返回 the caret anchors 首页 only: joined as ^(?:首页|返回|…) it would miss 点击返回
+    patterns = (re.compile("^首页|返回"), re.compile("^打印"))
+    assert _joined(patterns) == patterns
+    anchored = (re.compile("^首页$"), re.compile("^(打印|关闭)"))
+    assert [p.pattern for p in _joined(anchored)] == ["^(?:(?:首页$)|(?:(打印|关闭)))"]

@@ -7,6 +7,7 @@ actually found and their offsets exercised.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +18,8 @@ from spacy.util import get_words_and_spaces
 import pipeline
 from pipeline.read import RawDocument, read_documents
 from pipeline.run import process_raw
-from pipeline.segment import candidate_pattern, is_candidate, words_and_spaces
-from pipeline.textview import MAX_SENTENCE_CHARS, matching_form, split_sentences
+from pipeline.segment import _MULTI_CHARACTER_RE, candidate_pattern, is_candidate, words_and_spaces
+from pipeline.textview import _SENTENCE_END_RE, MAX_SENTENCE_CHARS, matching_form, split_sentences
 from schemas import Document, ErrorRecord
 
 FRAGMENTS = [
@@ -127,6 +128,24 @@ def test_sentences_are_bounded_ordered_and_cover_the_text(text: str) -> None:
         assert set(text[position : sentence.start]) <= {"\n"}  # only line breaks between
         position = sentence.end
     assert set(text[position:]) <= {"\n"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="字。！？!?；;\n ", max_size=60))
+def test_sentence_ends_are_runs_of_end_marks_or_of_line_breaks(text: str) -> None:
+    """The sentence-end pattern is written to open with a set (for speed); it must find what
+    its plain definition finds."""
+    plain = re.compile(r"[。！？!?；;]+|\n+")
+    assert [m.span() for m in _SENTENCE_END_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="字a Z9 0.,\n\t\u3000", max_size=60))
+def test_multi_character_runs_are_whitespace_or_latin_and_digit_runs(text: str) -> None:
+    """Outside candidate sentences these runs stay whole tokens; the pattern is written to open
+    with a set (for speed) and must find what its plain definition finds."""
+    plain = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
+    assert [m.span() for m in _MULTI_CHARACTER_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 @settings(max_examples=200, deadline=None)

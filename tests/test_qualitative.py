@@ -73,3 +73,46 @@ def test_qualitative_scoring_pairs_by_subject_and_deadline() -> None:
     summary = evaluate(predicted, [gold]).summary()
     assert {k: summary["qualitative"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 1, "fn": 1}
     assert summary["targets"]["tp"] == 0
+
+
+_CLAUSE_PIECES = [
+    "公共服务质量满意度稳定在满意区间",
+    "主要指标保持全国领先水平",
+    "走在全省前列",
+    "高于全省平均水平",
+    "完成省下达目标任务",
+    "全面完成节能减排降碳约束性指标",
+    "居民收入增长与经济增长同步",
+    "质量整体水平进一步提高",
+    "到2025年",
+    "，",
+    "。",
+    "！",
+    "？",
+    "、",
+    "\n",
+    ":",
+    " ",
+]
+
+
+def test_clauses_read_for_cues_include_every_clause_holding_one() -> None:
+    """Only clauses a whole-text cue match touches are read: none holding a cue may be left out,
+    also when a cue match runs over a clause mark (高于…水平 may cross ! and ?)."""
+    import random
+
+    from pipeline.extract.qualitative import _cue_clauses, patterns
+
+    compiled = patterns()
+    rng = random.Random(13)
+    for _ in range(400):
+        text = "".join(rng.choice(_CLAUSE_PIECES) for _ in range(rng.randint(1, 14)))
+        text += rng.choice(["", "高于全国!平均水平", "高于全?省水平", "完成本年考核目标"])
+        with_cue = [
+            clause.span()
+            for clause in compiled["CLAUSE_RE"].finditer(text)
+            if compiled["LEVEL_CUE_RE"].search(text, *clause.span())
+        ]
+        read = _cue_clauses(text, compiled)
+        assert set(with_cue) <= set(read), text
+        assert read == sorted(set(read))

@@ -171,3 +171,33 @@ def test_jieba_caches_in_the_user_cache_directory_and_closes_its_files(tmp_path:
     assert "ResourceWarning" not in done.stderr
     assert list((cache / "zhpolicy" / "jieba").glob("jieba*.cache"))
     assert not list(temp.glob("jieba*"))
+
+
+def test_remembered_lexeme_ids_give_the_same_tokens() -> None:
+    """The tokenizer hands ``Doc`` the ids of words it has seen; the second doc of a text must
+    hold the very tokens (text, whitespace, lexemes) a fresh vocabulary gives."""
+    import spacy
+
+    text = "质量兴则经济兴。\n到2025年,制造业质量竞争力指数达到92, 新增“专精特新”企业 30家。"
+    tokenizer = ZhpolicyTokenizer(spacy.blank("zh").vocab)
+    first, second = tokenizer(text), tokenizer(text)
+    fresh = ZhpolicyTokenizer(spacy.blank("zh").vocab)(text)
+    expected = [(t.text, t.whitespace_, t.orth) for t in fresh]
+    assert [(t.text, t.whitespace_, t.orth) for t in first] == expected
+    assert [(t.text, t.whitespace_, t.orth) for t in second] == expected
+    assert second.text == text
+
+
+def test_words_first_seen_in_a_memory_zone_are_not_remembered() -> None:
+    """A lexeme made inside a memory zone is freed with it: its id must not be reused after."""
+    import spacy
+
+    nlp = spacy.blank("zh")
+    tokenizer = ZhpolicyTokenizer(nlp.vocab)
+    with nlp.memory_zone():
+        inside = tokenizer("鳕鳟鲟鳇养殖规模稳步扩大。")
+        assert [t.text for t in inside][:4] == ["鳕", "鳟", "鲟", "鳇"]
+    after = tokenizer("鳕鳟鲟鳇养殖规模稳步扩大。")
+    assert after.text == "鳕鳟鲟鳇养殖规模稳步扩大。"
+    assert [t.text for t in after][:4] == ["鳕", "鳟", "鲟", "鳇"]
+    assert after[0].orth_ == "鳕"

@@ -91,6 +91,18 @@ def test_control_characters_never_stop_extraction() -> None:
     ]
 
 
+def test_every_control_character_is_removed_from_otherwise_clean_text() -> None:
+    """The view skips its control-character scan for text without unprintable characters
+    (blanks aside): no character of the scan's class may slip past that test."""
+    controls = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]]
+    controls += [chr(c) for c in [*range(0x200B, 0x2010), 0x2060, 0xFEFF]]
+    for control in controls:
+        text = f"到2025年，全市合格率达到94%以上。\n质量{control}强市　建设 \t提升。"
+        view = TextView.from_text(text)
+        assert control not in view.text, hex(ord(control))
+        assert view.text == TextView.from_text(text.replace(control, "")).text
+
+
 _PIECES = st.sampled_from(
     ["质", "量", "强", "市", "，", "。", "到", "2025", "年", " ", "\n", "[b]", "[/b]", "&nbsp;", "— 3 —",
      "(zhì)", "，，", "\x00", "达到", "90", "%", "以上"]
@@ -113,3 +125,22 @@ def test_view_maps_back_for_any_mix_of_artefacts(pieces: list[str]) -> None:
             original_start, original_end = view.orig_span(start, end)
             assert 0 <= original_start <= original_end <= len(text)
             assert view.evidence(start, end) == text[original_start:original_end]
+
+
+@pytest.mark.parametrize(
+    ("text", "view_text", "marked"),
+    [
+        pytest.param("加快质 量强市建设，到2025年。", "加快质量强市建设，到2025年。", [3], id="space"),
+        pytest.param("标准&amp;计量，质量。", "标准&计量，质量。", [2], id="replaced_entity"),
+        pytest.param("质量强市。", "质量强市。", [], id="no_artefact"),
+    ],
+)
+def test_marked_positions_are_where_view_and_document_differ(
+    text: str, view_text: str, marked: list[int]
+) -> None:
+    """The tokenizer maps only the words holding these positions back one by one; the tokens
+    of the whole document must still tile it exactly."""
+    view = TextView.from_text(text)
+    assert view.text == view_text
+    assert view.marked_positions() == marked
+    assert pipeline.load()(text).text == text

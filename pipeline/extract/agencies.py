@@ -10,6 +10,7 @@ matched: only these statements are read. Patterns and abbreviations: ``agencies.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -194,6 +195,15 @@ def _level_place(level: str, context: DocumentContext | None) -> str | None:
     return None
 
 
+def _cued_matches(compiled: dict[str, re.Pattern[str]], name: str, text: str) -> Iterator[re.Match[str]]:
+    """``{name}_RE``'s matches in ``text``; none looked for when ``{name}_CUE_RE``, which every
+    match holds, is not in the text."""
+    cue = compiled.get(f"{name}_CUE_RE")
+    if cue is not None and cue.search(text) is None:
+        return iter(())
+    return compiled[f"{name}_RE"].finditer(text)
+
+
 def extract_agencies(view: TextView, context: DocumentContext | None = None) -> list[Agency]:
     compiled = agency_patterns().compiled
     norm = view.norm
@@ -209,7 +219,7 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
 
     for match in compiled["TITLE_ISSUER_RE"].finditer(norm[:_TITLE_CHARS]):
         add_list(match, "issuer")
-    for match in compiled["NEWS_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
+    for match in _cued_matches(compiled, "NEWS_ISSUER", norm[:_HEAD_CHARS]):
         if add_list(match, "issuer"):
             break  # the document's own issuing is told first; later ones cite other documents
     for match in compiled["LABELLED_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
@@ -218,7 +228,7 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
         add_list(match, "issuer")
     for match in compiled["REPORT_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
         add_list(match, "issuer")
-    for match in compiled["NEWS_SOURCE_RE"].finditer(norm[:_HEAD_CHARS]):
+    for match in _cued_matches(compiled, "NEWS_SOURCE", norm[:_HEAD_CHARS]):
         if add_list(match, "issuer") or add_list(match, "issuer", "agencies2"):
             break  # the story's own source is told first
     if headline := compiled["HEADLINE_SOURCE_RE"].match(norm[:_TITLE_CHARS]):

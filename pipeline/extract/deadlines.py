@@ -8,7 +8,6 @@ Patterns live in ``resources/zh/deadlines.yaml``, word maps in ``deadline_words.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -41,7 +40,7 @@ DEADLINE_RULES = (
 # holds 年 or 五; scanning only those stretches (about a fifth of a report) finds the same matches.
 # A new rule that breaks either property must join FULL_SCAN_RULES.
 _RULE_KEY_RE = re.compile("[年五]")
-_RULE_BARRIER_RE = re.compile("[。！？!?；;\n]")
+_RULE_BARRIER_RE = re.compile("[。！？!?；;\n]")  # one character per match (see _key_stretches)
 FULL_SCAN_RULES = frozenset({"RANGE_RE"})
 # Rules that name a reporting date rather than a deadline when the year is not ahead.
 REPORTING_RULES = frozenset({"lead_year", "as_of"})
@@ -174,19 +173,24 @@ def _resolve(match: re.Match[str], rule: str, doc_year: int | None) -> tuple[int
 
 def _key_stretches(norm: str) -> list[tuple[int, int]]:
     """The stretches between clause-breaking marks that hold 年 or 五, each with its closing
-    mark (a rule's lookahead may read it), merged where they touch."""
-    barriers = [match.start() for match in _RULE_BARRIER_RE.finditer(norm)]
+    mark (a rule's lookahead may read it), merged where they touch.
+
+    Three searches per stretch: the next key, the mark after it, and the mark before it (the
+    first one in the reversed text); not a list of every mark in the text.
+    """
+    reverse = norm[::-1]
     stretches: list[tuple[int, int]] = []
-    for key in _RULE_KEY_RE.finditer(norm):
-        if stretches and key.start() < stretches[-1][1]:
-            continue
-        index = bisect_left(barriers, key.start())
-        start = barriers[index - 1] + 1 if index > 0 else 0
-        end = barriers[index] + 1 if index < len(barriers) else len(norm)
+    position = 0
+    while (key := _RULE_KEY_RE.search(norm, position)) is not None:
+        after = _RULE_BARRIER_RE.search(norm, key.start())
+        end = after.start() + 1 if after else len(norm)
+        before = _RULE_BARRIER_RE.search(reverse, len(norm) - key.start())
+        start = len(norm) - before.start() if before else 0
         if stretches and start <= stretches[-1][1]:
             stretches[-1] = (stretches[-1][0], end)
         else:
             stretches.append((start, end))
+        position = end
     return stretches
 
 

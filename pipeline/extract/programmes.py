@@ -16,7 +16,6 @@ Word lists and patterns: ``resources/zh/programmes.yaml``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -33,7 +32,7 @@ _MAX_LIST_ITEMS = 5
 _PARALLEL_PREFIX = 2
 _VALID_TYPES = ("brand", "campaign", "project", "system", "pilot", "award", "label", "other")
 _CLAUSE_END = "，,。；;：:\n！!？?"
-_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_END) + "]")
+_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_END) + "]")  # one character per match
 _QUOTES_RE = re.compile(r"[“”\"「」『』\s]")
 # Straight and corner quotes, paired, read as curly ones (same length, so offsets hold).
 _OTHER_QUOTES_RE = re.compile(r'"([^"\n]{1,40})"|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』')
@@ -53,6 +52,9 @@ class ProgrammeResources:
     strong_trigger_end_re: re.Pattern[str]
     regional_brand_re: re.Pattern[str]
     known_label_re: re.Pattern[str]
+    # the lengths of the head words, shortest first: a name ends in at most one head of each
+    # length, so its heads are found by slicing its tail, not by trying every head
+    head_lengths: tuple[int, ...]
 
 
 @cache
@@ -105,6 +107,7 @@ def programme_resources() -> ProgrammeResources:
         strong_trigger_end_re=strong_end_re,
         regional_brand_re=re.compile(regional),
         known_label_re=re.compile("|".join(re.escape(str(label)) for label in data["known_labels"])),
+        head_lengths=tuple(sorted({len(head) for head in heads})),
     )
 
 
@@ -125,16 +128,16 @@ def _mask_titles(norm: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _clause_ends(masked: str) -> list[int]:
-    """Offsets of every clause end in the (one) document being read: both passes ask for the
-    clause start of each name, and a bisection beats rescanning the text before it each time."""
-    return [match.start() for match in _CLAUSE_END_RE.finditer(masked)]
+def _reversed(masked: str) -> str:
+    """The (one) document being read, back to front: both passes ask for the clause start of
+    each name, found as the first clause end in the reversed text (a C-speed scan of a few
+    characters) rather than by rescanning the text before it or listing every clause end."""
+    return masked[::-1]
 
 
 def _clause_start(masked: str, position: int) -> int:
-    ends = _clause_ends(masked)
-    index = bisect_left(ends, position) - 1
-    return ends[index] + 1 if index >= 0 else 0
+    mark = _CLAUSE_END_RE.search(_reversed(masked), len(masked) - position)
+    return len(masked) - mark.start() if mark else 0
 
 
 def _left_edge(masked: str, position: int, min_chars: int = 1) -> tuple[int, str]:
@@ -155,17 +158,28 @@ def _left_edge(masked: str, position: int, min_chars: int = 1) -> tuple[int, str
     return window_start, "none" if window_start > 0 else "punct"
 
 
+def _heads_ending(name: str) -> list[str]:
+    """The head words ``name`` ends with, shortest first."""
+    heads = programme_resources().heads
+    return [
+        tail
+        for length in programme_resources().head_lengths
+        if length <= len(name) and (tail := name[-length:]) in heads
+    ]
+
+
+@lru_cache(maxsize=1024)
 def _min_chars_before(head: str) -> int:
     """Characters the name needs before ``head`` (a long head such as 提升行动 counts in part)."""
     res = programme_resources()
-    shortest = min((h for h in res.heads if head.endswith(h)), key=len)
+    shortest = _heads_ending(head)[0]
     minimum = res.min_core.get(res.heads[head], res.min_core["default"])
     return max(1, minimum - (len(head) - len(shortest)))
 
 
 def _ends_with_head(segment: str) -> bool:
     res = programme_resources()
-    return any(segment.endswith(head) for head in res.heads if head not in res.quoted_only_heads)
+    return any(head not in res.quoted_only_heads for head in _heads_ending(segment))
 
 
 def _canonical(name: str) -> str:
@@ -178,8 +192,8 @@ def _canonical(name: str) -> str:
 
 def _core(name: str) -> str:
     """The name without its shortest head word (质量提升行动 → 质量提升)."""
-    heads = [h for h in programme_resources().heads if name.endswith(h)]
-    return name[: -len(min(heads, key=len))] if heads else name
+    heads = _heads_ending(name)
+    return name[: -len(heads[0])] if heads else name
 
 
 def _acceptable(core: str, head: str) -> bool:
@@ -296,9 +310,10 @@ def _quote_chains(masked: str) -> list[list[re.Match[str]]]:
 
 
 def _head_type(content: str) -> ProgrammeType | None:
+    """The type of the longest head word ``content`` ends with (quoted-only heads aside)."""
     res = programme_resources()
-    for head in res.heads_longest_first:
-        if content.endswith(head) and head not in res.quoted_only_heads:
+    for head in reversed(_heads_ending(content)):
+        if head not in res.quoted_only_heads:
             return res.heads[head]
     return None
 
@@ -389,10 +404,16 @@ def _merge_place_prefixed(programmes: dict[str, Programme]) -> dict[str, Program
     """A name that is another found name minus a place prefix is the same programme
     (区长质量奖 in a text that names 宝安区区长质量奖): its mentions join the longer one."""
     keys = sorted(programmes, key=len, reverse=True)
+    # every key under each of its proper tails, in the order of ``keys``: the longer names
+    # ending in a name are looked up, not searched for among all pairs
+    by_tail: dict[str, list[str]] = {}
+    for key in keys:
+        for cut in range(1, len(key)):
+            by_tail.setdefault(key[cut:], []).append(key)
     merged = dict(programmes)
     for short in keys:
-        for long in keys:
-            if len(long) <= len(short) or long not in merged or not long.endswith(short):
+        for long in by_tail.get(short, ()):
+            if long not in merged:
                 continue
             if _is_place(long[: -len(short)]):
                 target = merged[long]
