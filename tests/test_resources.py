@@ -93,7 +93,7 @@ def test_target_patterns_the_code_reads_are_declared_and_checked_against_the_fil
 
     source = Path(targets.__file__).read_text(encoding="utf-8")
     read_in_source = set(
-        re.findall(r"""(?:rules|expanded|target_rules\(\))\[["']([A-Z][A-Z_]+)["']\]""", source)
+        re.findall(r"""(?:rules|expanded|target_rules\(\))\[\s*["']([A-Z][A-Z_]+)["']\s*\]""", source)
     )
     assert read_in_source == targets._PATTERNS_READ
 

@@ -272,7 +272,7 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
         value, unit = parse_tenths(groups["tenths"]), "%"
     else:
         value = parse_number(groups["num"])
-        if groups.get("sign"):
+        if groups.get("sign") and value is not None:
             value = -value
         if groups["num2"]:
             value_max = parse_number(groups["num2"])
