@@ -36,9 +36,11 @@ def structure_patterns() -> dict[str, re.Pattern[str]]:
 @dataclass(frozen=True)
 class TextStructure:
     """Offsets into ``view.norm``: clause breaks (one character each), paragraph starts (after
-    each line break) and heading starts (any level, and top level)."""
+    each line break) and heading starts (any level, and top level); ``stripped_end`` is where the
+    text ends without its trailing white space (``len(norm.rstrip())``)."""
 
     length: int
+    stripped_end: int
     sentences: list[Sentence]
     clause_breaks: list[int]
     paragraph_starts: list[int]
@@ -60,6 +62,7 @@ class TextStructure:
         norm = view.norm
         return cls(
             length=len(norm),
+            stripped_end=len(norm.rstrip()),
             sentences=view.sentences,
             clause_breaks=[m.start() for m in found["CLAUSE_BREAK_RE"].finditer(norm)],
             paragraph_starts=[0] + [m.end() for m in _NEWLINE_RE.finditer(norm)],

@@ -89,6 +89,7 @@ _SHORT_MODIFIER = 3
 # them is a reported statistic.
 _AMBIGUOUS_DEADLINE_RULES = frozenset({"plan_period"})
 # Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
+_NON_SPACE_RE = re.compile(r"\S")  # what ``str.strip`` keeps
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 
 
@@ -331,9 +332,15 @@ def _value_ends_well(view: TextView, end: int, clause_end: int) -> bool:
     rules = target_rules()
     if rules["VALUE_END_RE"].match(view.norm, end, clause_end):
         return True
-    rest = view.norm[end:].strip()
-    # a text cut off mid-qualifier (…达到94%以) still ends its value
-    return bool(rest) and len(rest) <= 2 and any(q.startswith(rest) for q in rules.comparators.qualifiers)
+    # a text cut off mid-qualifier (…达到94%以) still ends its value: ``norm[end:].strip()`` is
+    # one or two characters, found without copying the rest of the text
+    norm = view.norm
+    text_end = TextStructure.of(view).stripped_end
+    first = _NON_SPACE_RE.search(norm, end, text_end)
+    if first is None or text_end - first.start() > 2:
+        return False
+    rest = norm[first.start() : text_end]
+    return any(q.startswith(rest) for q in rules.comparators.qualifiers)
 
 
 def _object_end(view: TextView, start: int, clause_end: int) -> int:
