@@ -94,8 +94,9 @@ class JudgeRule:
     reason: str
 
     def verdict(self, candidate: Candidate) -> Verdict | None:
-        if not all(condition.holds(candidate) for condition in self.conditions):
-            return None
+        for condition in self.conditions:  # a plain loop: this runs for every rule and candidate
+            if not condition.holds(candidate):
+                return None
         first_any = next((c for c in self.conditions if c.kind == "any"), None)
         fired = sorted(candidate.cues & first_any.cues) if first_any else []
         return Verdict(self.label, self.score, self.reason.format(cues=", ".join(fired)), self.certain)

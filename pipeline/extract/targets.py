@@ -20,7 +20,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
 from pipeline.extract.column_tables import extract_column_tables
@@ -264,31 +264,54 @@ class _Found:
 
 
 def _parse_value(match: re.Match[str]) -> _Value | None:
-    groups = match.groupdict()
+    number = _parse_number_and_unit(*match.group(*_NUMBER_GROUPS))
+    if number is None:
+        return None
+    value, value_max, unit = number
+    qualifier = match.group("qual") or match.group("inner")
+    return _Value(match.start(), match.end(), value, value_max, unit, match.group("prefix"), qualifier)
+
+
+_NUMBER_GROUPS = ("pct", "tenths", "num", "sign", "num2", "unit", "unit1", "per")
+
+
+# Cached: a document repeats the same figures and units (5%, 1万元) many times.
+@lru_cache(maxsize=4096)
+def _parse_number_and_unit(
+    pct: str | None,
+    tenths: str | None,
+    num: str | None,
+    sign: str | None,
+    num2: str | None,
+    unit_text: str | None,
+    unit1_text: str | None,
+    per: str | None,
+) -> tuple[float, float | None, str | None] | None:
+    """A value's number, upper bound and unit from VALUE_RE's groups; None when unreadable."""
     unit: str | None = None
     value_max: float | None = None
-    if groups["pct"]:
-        value, unit = parse_number(groups["pct"]), "%"
-    elif groups["tenths"]:
-        value, unit = parse_tenths(groups["tenths"]), "%"
+    if pct:
+        value, unit = parse_number(pct), "%"
+    elif tenths:
+        value, unit = parse_tenths(tenths), "%"
     else:
-        value = parse_number(groups["num"])
-        if groups.get("sign") and value is not None:
+        assert num is not None  # VALUE_RE: a value without 百分之 or 成 has a number
+        value = parse_number(num)
+        if sign and value is not None:
             value = -value
-        if groups["num2"]:
-            value_max = parse_number(groups["num2"])
-        resolved = resolve_unit(groups["unit"] or groups["unit1"])
+        if num2:
+            value_max = parse_number(num2)
+        resolved = resolve_unit(unit_text or unit1_text)
         unit = resolved.surface if resolved else None
-        if unit and groups["per"]:
-            unit = f"{unit}/{groups['per'].removesuffix('口')}"  # 每千人5批次 → 批次/千人
-        if not target_rules()["ARABIC_RE"].fullmatch(groups["num"]) and (
-            unit is None or groups["num"] in target_rules().words["vague_numerals"]
+        if unit and per:
+            unit = f"{unit}/{per.removesuffix('口')}"  # 每千人5批次 → 批次/千人
+        if not target_rules()["ARABIC_RE"].fullmatch(num) and (
+            unit is None or num in target_rules().words["vague_numerals"]
         ):
             return None  # 一二三产业, 一批: a Chinese numeral with no unit, or an article
     if value is None:
         return None
-    qualifier = groups["qual"] or groups.get("inner")
-    return _Value(match.start(), match.end(), value, value_max, unit, groups["prefix"], qualifier)
+    return value, value_max, unit
 
 
 def _clauses(view: TextView, start: int, end: int) -> list[tuple[int, int]]:
