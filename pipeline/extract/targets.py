@@ -69,14 +69,14 @@ _WORD_LISTS = (
 _PATTERNS_READ = frozenset(
     {
         "ACTION_SCOPE", "ARABIC", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
-        "BENEFICIARY_TAIL_RE", "CJK_RE", "COMPARISON_RE", "COUNT_SUBJECT_RE", "DISTRIBUTIVE_GUARD",
-        "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE", "JOINER_ONLY_RE",
-        "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE", "OBJECT_ATTRIBUTE",
-        "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PACE_TAIL_RE", "PLAN_PERIOD",
-        "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE", "RATIO_TERM_AFTER_RE",
-        "RATIO_TERM_BEFORE_RE", "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE", "REPORTED_TIME_RE",
-        "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE", "TIME_PHRASE", "VALUE_END_RE", "VALUE_RE",
-        "WORK_NOUN_END_RE", "YEAR_CELL_RE",
+        "BENEFICIARY_TAIL_RE", "CJK_RE", "CLAUSE_NUMBER_RE", "COMPARISON_RE", "COUNT_SUBJECT_RE",
+        "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE",
+        "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE",
+        "OBJECT_ATTRIBUTE", "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PACE_TAIL_RE",
+        "PLAN_PERIOD", "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE",
+        "RATIO_TERM_AFTER_RE", "RATIO_TERM_BEFORE_RE", "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE",
+        "REPORTED_TIME_RE", "SERVICE_VERB_RE", "TABLE_UNIT_RE", "TABLE_VALUE_RE", "TIME_PHRASE",
+        "VALUE_END_RE", "VALUE_RE", "WORK_NOUN_END_RE", "YEAR_CELL_RE",
     }
 )  # fmt: skip
 _REFERENCE_RE = re.compile(r"\{([A-Z_]+)\}")
@@ -828,6 +828,7 @@ def _clause_candidates(
     paragraph for a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
     candidates: list[_Found] = []
     has_number = target_rules()["NUMBER_CUE_RE"]
+    clause_number = target_rules()["CLAUSE_NUMBER_RE"]
     carried: _Found | None = None
     previous_end = 0
     for sentence in view.sentences:
@@ -843,6 +844,8 @@ def _clause_candidates(
         previous: _Found | None = None
         opened_past = False
         for start, end in _clauses(view, sentence.start, sentence.end):
+            if not clause_number.search(view.norm, start, end):
+                continue  # neither a value nor an opening year without a digit or a numeral
             # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
             opened_past = opened_past or _reported_year(view, start, end, context)
             for found in _find_in_clause(view, sentence.start, start, end, previous, carried):
