@@ -60,14 +60,18 @@ class TextStructure:
     def build(cls, view: TextView) -> TextStructure:
         found = structure_patterns()
         norm = view.norm
+        headings = [m.start() for m in found["HEADING_RE"].finditer(norm)]
+        top_heading = found["TOP_HEADING_RE"]
         return cls(
             length=len(norm),
             stripped_end=len(norm.rstrip()),
             sentences=view.sentences,
             clause_breaks=[m.start() for m in found["CLAUSE_BREAK_RE"].finditer(norm)],
             paragraph_starts=[0] + [m.end() for m in _NEWLINE_RE.finditer(norm)],
-            heading_starts=[m.start() for m in found["HEADING_RE"].finditer(norm)],
-            top_heading_starts=[m.start() for m in found["TOP_HEADING_RE"].finditer(norm)],
+            heading_starts=headings,
+            # a top-level heading is a heading (structure.yaml): the top ones are picked out of
+            # the headings, not searched for in the whole text again
+            top_heading_starts=[start for start in headings if top_heading.match(norm, start)],
         )
 
     # -- clauses -------------------------------------------------------------------------

@@ -77,3 +77,24 @@ def test_a_broken_structure_file_stops_the_load(tmp_path, monkeypatch, content: 
         monkeypatch.undo()
         for cached in caches:
             cached.cache_clear()
+
+
+HEADINGS = (
+    "第一章 总则\n一、总体要求\n(一)主要目标\n  二、重点任务\n专栏1 重大工程\n第三部分 保障措施\n"
+    "第二条 适用范围。三、组织实施。(二)加强领导。第四编 附则\n　四、 附件\n十一、其他"
+)
+
+
+def test_the_top_headings_picked_out_of_the_headings_are_those_the_pattern_finds(shared) -> None:
+    """The structure picks the top-level headings out of the headings (one whole-text scan
+    instead of two): they must be exactly what TOP_HEADING_RE finds in the whole text."""
+    texts = [HEADINGS, REPORT, HEADINGS.replace("\n", "。")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((shared / "corpus").glob("*/*.txt"))]
+    top_heading = structure_patterns()["TOP_HEADING_RE"]
+    tops = 0
+    for text in texts:
+        view, structure = _structure(text)
+        found = [m.start() for m in top_heading.finditer(view.norm)]
+        assert structure.top_heading_starts == found
+        tops += len(found)
+    assert tops > 100  # the reports and plans have their sections: the check did read some

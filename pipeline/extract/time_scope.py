@@ -149,10 +149,12 @@ class TimeScope:
         paragraph starts a new topic.
         """
         norm = self.view.norm
+        heading = structure_patterns()["HEADING_RE"]
         floors: list[int] = []
         previous_is_table = previous_is_heading = False
-        for index, start in enumerate(self._paragraph_starts):
-            end = self._paragraph_end(start)
+        starts = self._paragraph_starts
+        ends = [next_start - 1 for next_start in starts[1:]] + [self.structure.length]  # the line breaks
+        for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
             line = norm[start:end]
             if not line.strip():
                 floors.append(floors[-1] if floors else start)
@@ -166,9 +168,7 @@ class TimeScope:
             floors.append(floors[index - 1] if continues and floors else start)
             previous_is_table = is_table
             # A heading line (二、2026年工作总体要求和主要目标) governs the paragraph under it.
-            previous_is_heading = bool(structure_patterns()["HEADING_RE"].match(line)) and not found[
-                "SENTENCE_END_RE"
-            ].search(line)
+            previous_is_heading = bool(heading.match(line)) and not found["SENTENCE_END_RE"].search(line)
         return floors
 
     def _opens_paragraph(self, found: dict[str, re.Pattern[str]], offset: int) -> bool:
