@@ -88,6 +88,7 @@ _SHORT_MODIFIER = 3
 # Deadline rules that frame reviews as often as plans (十四五期间): a bare decimal change under
 # them is a reported statistic.
 _AMBIGUOUS_DEADLINE_RULES = frozenset({"plan_period"})
+_NO_PREDICATE = Predicate()  # a bare figure's (frozen: shared by every item)
 # Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _NON_SPACE_RE = re.compile(r"\S")  # what ``str.strip`` keeps
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
@@ -566,7 +567,7 @@ def _object_attribute(view: TextView, value_start: int, region: str, item: _Foun
         return []
     obj = item.indicator[len(item.action) :]
     indicator = obj + attribute.group("attribute").removeprefix("计划")
-    found = _Found(indicator, [value], Predicate(), False, item.clause_start, item.clause_end)
+    found = _Found(indicator, [value], _NO_PREDICATE, False, item.clause_start, item.clause_end)
     found.rule, found.cues = "object_attribute", set(item.cues)
     return [found]
 
@@ -589,7 +590,7 @@ def _read_item(
     region = norm[region_start : match.start()]
     annual = bool(rules.annual_re.search(norm, max(clause_start, region_start - 4), match.start()))
     stance = bool(rules.stance_re.search(norm, clause_start, match.start()))
-    item = _Found("", [value], Predicate(), annual, clause_start, clause_end, stance=stance)
+    item = _Found("", [value], _NO_PREDICATE, annual, clause_start, clause_end, stance=stance)
     if object_end is not None and shape != "action":
         # 为1万名失能老人提供照护服务, 16个平台进入科研状态: the words after the count say what it counts
         # (加快800个老旧小区改造项目建设: with the pace word before it)
@@ -625,7 +626,7 @@ def _read_item(
     indicator = _indicator_text(view, ind_start, ind_end) if ind_end > ind_start else ""
     item.predicate = resolve_predicate(predicate_words)
     change = rules.change_tail_re.search(indicator)
-    if change and item.predicate == Predicate() and len(indicator) > len(change.group(0)):
+    if change and item.predicate == _NO_PREDICATE and len(indicator) > len(change.group(0)):
         # 经济增长预期目标为5%左右: the change word sits in the indicator, not before the value
         item.predicate = resolve_predicate(change.group("change"))
         indicator = indicator[: change.start()]
