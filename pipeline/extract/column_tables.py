@@ -53,7 +53,6 @@ VALUE_ROLES = ("target", "base", "amount", "change")
 BODY_ROLES = ("lead", "responsible")
 _SPACE_RE = re.compile(r"\s+")
 _TOKEN_RE = re.compile(r"\S+")
-_SPACE_RE = re.compile(r"\s")  # inside a trimmed cell: it holds two tokens or more
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 _MIN_HEADER_CELLS = 2
 _MIN_FLAT_HEADER_CELLS = 3
@@ -311,6 +310,7 @@ def _find_tables(view: TextView, document_year: int | None) -> list[Table]:
                 table, index = _pipe_table(view, lines, index, columns)
                 tables.append(table)
                 continue
+        # a space inside the line's trimmed cell: two spaced cells or more (no split without one)
         if line.kind in ("short", "text") and _SPACE_RE.search(norm, line.cells[0].start, line.cells[0].end):
             # a header with its cells apart by spaces (a table pasted from a PDF or a word processor)
             columns = _header(norm, _spaced_cells(norm, line), document_year, _MIN_FLAT_HEADER_CELLS)

@@ -89,8 +89,8 @@ _SHORT_MODIFIER = 3
 # them is a reported statistic.
 _AMBIGUOUS_DEADLINE_RULES = frozenset({"plan_period"})
 _NO_PREDICATE = Predicate()  # a bare figure's (frozen: shared by every item)
-# Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _NON_SPACE_RE = re.compile(r"\S")  # what ``str.strip`` keeps
+# Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 
 
@@ -264,6 +264,9 @@ class _Found:
         return sector_of(self.indicator) or self.inherited_sector
 
 
+_NUMBER_GROUPS = ("pct", "tenths", "num", "sign", "num2", "unit", "unit1", "per")  # of VALUE_RE
+
+
 def _parse_value(match: re.Match[str]) -> _Value | None:
     number = _parse_number_and_unit(*match.group(*_NUMBER_GROUPS))
     if number is None:
@@ -271,9 +274,6 @@ def _parse_value(match: re.Match[str]) -> _Value | None:
     value, value_max, unit = number
     qualifier = match.group("qual") or match.group("inner")
     return _Value(match.start(), match.end(), value, value_max, unit, match.group("prefix"), qualifier)
-
-
-_NUMBER_GROUPS = ("pct", "tenths", "num", "sign", "num2", "unit", "unit1", "per")
 
 
 # Cached: a document repeats the same figures and units (5%, 1万元) many times.
