@@ -268,11 +268,13 @@ class TimeScope:
         title_count = len(heads)
         first_lines = self.view.norm.split("\n", HEAD_LINES)[:HEAD_LINES]
         heads += [(line, LINE_TITLE_RULES) for line in first_lines]
+        found_in: dict[str, list[Deadline]] = {}  # the title is often the first line too: read once
         for index, (head, rules) in enumerate(heads):
             if not head:
                 continue
-            head_view = TextView(text=head, norm=head)
-            deadlines = [d for d in extract_deadlines(head_view, self.document_year) if d.rule in rules]
+            if head not in found_in:
+                found_in[head] = extract_deadlines(TextView(text=head, norm=head), self.document_year)
+            deadlines = [d for d in found_in[head] if d.rule in rules]
             if deadlines:
                 return max(deadlines, key=lambda d: d.year)
             # A bare year only in the title (or the first line): a report's year, or (2025年).
