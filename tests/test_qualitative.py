@@ -102,17 +102,19 @@ def test_clauses_read_for_cues_include_every_clause_holding_one() -> None:
     import random
 
     from pipeline.extract.qualitative import _cue_clauses, patterns
+    from pipeline.structure import TextStructure
 
     compiled = patterns()
     rng = random.Random(13)
     for _ in range(400):
         text = "".join(rng.choice(_CLAUSE_PIECES) for _ in range(rng.randint(1, 14)))
         text += rng.choice(["", "高于全国!平均水平", "高于全?省水平", "完成本年考核目标"])
+        view = TextView.from_text(text)
         with_cue = [
-            clause.span()
-            for clause in compiled["CLAUSE_RE"].finditer(text)
-            if compiled["LEVEL_CUE_RE"].search(text, *clause.span())
+            span
+            for span in TextStructure.of(view).clauses(0, len(view.norm))
+            if compiled["LEVEL_CUE_RE"].search(view.norm, *span)
         ]
-        read = _cue_clauses(text, compiled)
+        read = _cue_clauses(view, compiled)
         assert set(with_cue) <= set(read), text
         assert read == sorted(set(read))

@@ -9,16 +9,13 @@ match neither. Patterns live in ``resources/zh/qualitative.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.time_scope import TimeScope
 from pipeline.resources import ResourceError, load_patterns
-
-try:
-    from re import _constants, _parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - a Python whose private regex parser moved
-    _constants = _parser = None
+from pipeline.structure import TextStructure
 from pipeline.textview import TextView
 from schemas import QualitativeTarget
 
@@ -32,7 +29,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     compiled = load_patterns(PATTERN_FILE)
     missing = [
         name
-        for name in (*SHAPES, "CLAUSE_RE", "LEVEL_SPLIT_RE", "STANDING_VERB_RE", "LEVEL_CUE_RE")
+        for name in (*SHAPES, "LEVEL_SPLIT_RE", "STANDING_VERB_RE", "LEVEL_CUE_RE")
         if name not in compiled
     ]
     if missing:
@@ -54,52 +51,23 @@ def _levels(view: TextView, match: re.Match[str]) -> list[tuple[int, int]]:
     return pieces
 
 
-@cache
-def _clause_marks(clause_pattern: str) -> str | None:
-    """The marks that end a clause when CLAUSE_RE is a run of any other characters
-    (``[^…]+`` of single characters), else None."""
-    if _parser is None:
-        return None
-    parsed = list(_parser.parse(clause_pattern))
-    if len(parsed) != 1 or parsed[0][0] is not _constants.MAX_REPEAT:
-        return None
-    minimum, maximum, body = parsed[0][1]
-    if (
-        minimum != 1
-        or maximum is not _constants.MAXREPEAT
-        or len(body) != 1
-        or body[0][0] is not _constants.IN
-    ):
-        return None
-    items = body[0][1]
-    if not items or items[0][0] is not _constants.NEGATE:
-        return None
-    if any(op is not _constants.LITERAL for op, _ in items[1:]):
-        return None
-    return "".join(chr(code) for _, code in items[1:])
-
-
-def _cue_clauses(norm: str, compiled: dict[str, re.Pattern[str]]) -> list[tuple[int, int]]:
-    """The spans of CLAUSE_RE's matches that can hold a level cue, in text order.
-
-    Only the clauses a match of LEVEL_CUE_RE over the whole text touches: a clause holding a cue
-    always touches one (a match at the cue's position, or an earlier one running over it), and
-    the few cue matches are cheaper to find than every clause to walk. CLAUSE_RE is a run of
-    characters other than some marks (``[^…]+``); in any other form every clause is returned.
-    """
-    marks = _clause_marks(compiled["CLAUSE_RE"].pattern)
-    if not marks:
-        return [clause.span() for clause in compiled["CLAUSE_RE"].finditer(norm)]
+def _cue_clauses(view: TextView, compiled: dict[str, re.Pattern[str]]) -> list[tuple[int, int]]:
+    """The clauses (the text structure's, ``pipeline.structure``) that a match of LEVEL_CUE_RE
+    touches, in text order: a clause holding a cue always touches one (a match at the cue's
+    position, or an earlier one running over it), and the few cue matches are cheaper to find
+    than every clause to walk."""
+    structure = TextStructure.of(view)
+    breaks, length = structure.clause_breaks, structure.length
     spans: list[tuple[int, int]] = []
-    for cue in compiled["LEVEL_CUE_RE"].finditer(norm):
-        position, cue_end = cue.start(), min(max(cue.end(), cue.start() + 1), len(norm))
+    for cue in compiled["LEVEL_CUE_RE"].finditer(view.norm):
+        position, cue_end = cue.start(), min(max(cue.end(), cue.start() + 1), length)
         while position < cue_end:
-            if norm[position] in marks:
-                position += 1
+            index = bisect_left(breaks, position)
+            if index < len(breaks) and breaks[index] == position:
+                position += 1  # a break is no part of a clause
                 continue
-            start = max(norm.rfind(mark, 0, position) for mark in marks) + 1
-            ends = [end for mark in marks if (end := norm.find(mark, position)) >= 0]
-            end = min(ends) if ends else len(norm)
+            start = breaks[index - 1] + 1 if index else 0
+            end = breaks[index] if index < len(breaks) else length
             if not spans or spans[-1][0] < start:
                 spans.append((start, end))
             position = end
@@ -112,7 +80,7 @@ def extract_qualitative(
     found: list[QualitativeTarget] = []
     seen: set[tuple[str, str]] = set()
     compiled = patterns()
-    for clause_start, clause_end in _cue_clauses(view.norm, compiled):
+    for clause_start, clause_end in _cue_clauses(view, compiled):
         if not compiled["LEVEL_CUE_RE"].search(view.norm, clause_start, clause_end):
             continue
         while clause_start < clause_end and view.norm[clause_start].isspace():
