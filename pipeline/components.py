@@ -268,7 +268,6 @@ class DocumentComponent:
             place := place_from_source(hints.source_name, view, self.lexicon)
         ):
             fields.jurisdiction, fields.jurisdiction_code = place.jurisdiction, place.code or None
-        fields.source_name = hints.source_name
         doc._.zp_context = fields
         return doc
 

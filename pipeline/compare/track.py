@@ -30,6 +30,7 @@ from pipeline.compare.records import place_of
 from pipeline.compare.registry import IndicatorRegistry, normalise_indicator
 from pipeline.compare.render import Grid, to_csv_records
 from pipeline.compare.table import COMPARATOR_SYMBOLS, format_number, normalise_unit
+from pipeline.extract.targets import target_rules
 
 Status = Literal["met", "missed", "no_result"]
 TOLERANCE = 0.05  # approx / eq: within 5 % of the planned value counts as met
@@ -110,17 +111,14 @@ def judge_pair(
     return ("met" if inside or beyond else "missed"), round(gap, 6)
 
 
-# a change against a named base year (比2002年增长65.5%): over several years when that year is
-# not the one before the period
-BASE_YEAR_RE = re.compile(r"(?:比|较|与)(?P<year>(?:19|20)\d{2})年")
-
-
 def _is_cumulative(result: dict[str, Any]) -> bool:
     """A total over several years: a multi-year review's figure, one its words call so, or a
     change against a base year earlier than the year before its period."""
     evidence = str(result.get("evidence", ""))
     period = result.get("period")
-    base = BASE_YEAR_RE.search(evidence)
+    # a change against a named base year (比2002年增长65.5%; the extractor's own pattern): over
+    # several years when that year is not the one before the period
+    base = target_rules()["BASE_YEAR_MENTION_RE"].search(evidence)
     return (
         "review_years" in str(result.get("reason") or "")
         or bool(CUMULATIVE_RE.search(evidence))

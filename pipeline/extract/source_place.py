@@ -17,14 +17,12 @@ from urllib.parse import urlsplit
 
 from pipeline.extract.document_fields import _lineage, _places_in, _speaks_for, _voice_levels
 from pipeline.lexicon import Lexicon, default_lexicon
-from pipeline.lexicon.place_pinyin import SUFFIX_PINYIN, place_pinyin
+from pipeline.lexicon.place_pinyin import LEVEL_SUFFIXES, place_pinyin
 from pipeline.lexicon.places import Place
 from pipeline.resources import ResourceError, load_yaml
 from pipeline.textview import TextView
 
 _TOKEN_RE = re.compile(r"[a-z]+")
-# the suffix a place name ends with, for each suffix written in pinyin
-_SUFFIX_OF = {"shi": "市", "xian": "县", "qu": "区", "qi": "旗", "zhou": "州", "meng": "盟", "sheng": "省"}
 _TEXT_CHARS = 3000  # how much of the text is read for its parents and voice
 
 
@@ -52,13 +50,11 @@ def _candidates(token: str, lexicon: Lexicon) -> list[Place]:
     keys = place_pinyin()
     by_code = lexicon.places.by_code
     found = [by_code[c] for c in keys.get(token, ()) if c in by_code]
-    for suffix in SUFFIX_PINYIN[1:]:
+    for suffix, level_suffix in LEVEL_SUFFIXES.items():
         stem = token[: -len(suffix)]
         if token.endswith(suffix) and len(stem) >= 4 and stem in keys:
             found += [
-                by_code[c]
-                for c in keys[stem]
-                if c in by_code and by_code[c].name.endswith(_SUFFIX_OF[suffix])
+                by_code[c] for c in keys[stem] if c in by_code and by_code[c].name.endswith(level_suffix)
             ]
     return list(dict.fromkeys(found))
 
