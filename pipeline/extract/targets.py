@@ -68,7 +68,7 @@ _WORD_LISTS = (
 # the file lacks, or a pattern nothing reads, is an error there and then, not a KeyError mid-run.
 _PATTERNS_READ = frozenset(
     {
-        "ACTION_SCOPE", "ARABIC", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
+        "ACTION_SCOPE", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
         "BENEFICIARY_TAIL_RE", "CJK_RE", "CLAUSE_NUMBER_RE", "COMPARISON_RE", "COUNT_SUBJECT_RE",
         "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE",
         "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE",
@@ -183,7 +183,7 @@ def target_rules() -> TargetRules:
         # 推动全市1000家…: a scope word may stand between the action and its count
         action_tail_re=guarded_compile(
             rf"(?P<verbs>(?:{_alternation(words['action_verbs'])})+)(?:{expanded['ACTION_SCOPE']})?"
-            rf"(?:(?:{expanded['OBJECT_ATTRIBUTE']})(?:约|超过?|近)?{expanded['ARABIC']}(?:万亿|亿|万)?元?的)?\s*$"
+            rf"(?:{expanded['OBJECT_ATTRIBUTE']})?\s*$"
         ),
         action_bound_tail_re=guarded_compile(
             rf"(?P<action>(?:{_alternation(words['action_verbs'])})+)(?P<predicate>{_alternation(level_words)})\s*$"
@@ -560,7 +560,7 @@ def _object_attribute(view: TextView, value_start: int, region: str, item: _Foun
     attribute = rules["OBJECT_ATTRIBUTE_RE"].search(region)
     if attribute is None:
         return []
-    start = value_start - len(region) + attribute.start("value")
+    start = value_start - len(region) + attribute.start("attribute_value")
     match = rules["VALUE_RE"].match(view.norm, start)
     value = _parse_value(match) if match else None
     if value is None or value.unit is None:
