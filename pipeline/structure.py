@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.resources import ResourceError, load_patterns
-from pipeline.textview import Sentence, TextView
+from pipeline.textview import TextView
 
 PATTERN_FILE = "structure.yaml"
 _PATTERNS = ("CLAUSE_BREAK_RE", "TOP_HEADING_RE", "HEADING_RE")
@@ -41,7 +41,6 @@ class TextStructure:
 
     length: int
     stripped_end: int
-    sentences: list[Sentence]
     clause_breaks: list[int]
     paragraph_starts: list[int]
     heading_starts: list[int]
@@ -65,7 +64,6 @@ class TextStructure:
         return cls(
             length=len(norm),
             stripped_end=len(norm.rstrip()),
-            sentences=view.sentences,
             clause_breaks=[m.start() for m in found["CLAUSE_BREAK_RE"].finditer(norm)],
             paragraph_starts=[0] + [m.end() for m in _NEWLINE_RE.finditer(norm)],
             heading_starts=headings,

@@ -328,7 +328,7 @@ class TimeScope:
         section = self.structure.section_start(clause_start)
         if section is not None and marker.start < section:
             return None
-        paragraph = bisect_right(self._paragraph_starts, clause_start) - 1
+        paragraph = self.structure.paragraph_index(clause_start)
         if paragraph < 0 or marker.start >= self._carry_floors[paragraph]:
             return marker
         if section is None:
