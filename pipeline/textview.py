@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import numpy
 import opencc
@@ -552,7 +552,8 @@ class TextView:
         only where a value changes: most items of a document with one artefact lie before it)."""
         update: dict[str, Any] = {}
         values = item.__dict__
-        for name, value in values.items():
+        for name in _nested_model_fields(type(item)):
+            value = values[name]
             if isinstance(value, BaseModel):
                 mapped = self._remap(value)
                 if mapped is not value:
@@ -593,6 +594,19 @@ class TextView:
             if sentence.start <= offset < sentence.end:
                 return sentence
         return Sentence(offset, offset)
+
+
+@cache
+def _nested_model_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that may hold a model or a list of them (the rest hold plain
+    values): ``_remap`` looks only at these, since it runs for every item a document yields."""
+    return tuple(name for name, info in model.model_fields.items() if _holds_model(info.annotation))
+
+
+def _holds_model(annotation: object) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(argument) for argument in get_args(annotation))
 
 
 def items_to_original(view: TextView, items: Sequence[_Item]) -> list[_Item]:

@@ -19,7 +19,7 @@ explain each drop.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, Protocol, get_args
 
 from pipeline.resources import ResourceError, load_yaml
@@ -206,6 +206,14 @@ def judge_rules() -> JudgeRules:
 def rule_verdict(candidate: Candidate) -> Verdict:
     """The rules' verdict (``judge.yaml``, first rule that holds); ``certain`` marks the ones the
     model may not overrule."""
+    # The rules read nothing but the cues and the genre, and a corpus has few distinct sets of
+    # them: each is decided once.
+    return _verdict_of(frozenset(candidate.cues), candidate.genre)
+
+
+@lru_cache(maxsize=4096)
+def _verdict_of(cues: frozenset[str], genre: str | None) -> Verdict:
+    candidate = Candidate(0, 0, "", "", set(cues), genre)
     for rule in judge_rules().rules:
         verdict = rule.verdict(candidate)
         if verdict is not None:
