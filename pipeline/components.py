@@ -8,6 +8,7 @@ fields, the deadlines).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib
 import weakref
@@ -17,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import srsly
 from pydantic import BaseModel, TypeAdapter
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -62,10 +64,13 @@ FURNITURE_BLIND = frozenset({"zp_targets", "zp_results", "zp_qualitative"})
 #
 # ``Doc.to_bytes``, ``DocBin(store_user_data=True)`` and ``nlp.pipe(n_process=2)`` serialise
 # ``doc.user_data`` with msgpack, which takes only plain values. Each zhpolicy extension stores
-# a plain encoding there (pydantic items as their JSON dump, the document context as a dict) and
-# keeps the live objects beside the doc (a weak-keyed cache), so reading an extension returns the
-# very objects that were set, and a doc read back from bytes rebuilds them from the encoding.
-# The time scope holds the text view and is not stored at all: ``time_scope`` rebuilds it.
+# a ``StoredValue`` there: the live objects, so reading an extension returns the very objects
+# that were set, and their plain encoding (pydantic items as their JSON dump, the document
+# context as a dict), made only when the doc is serialised: msgpack (through srsly's encoder
+# registry) and pickle both write the encoding, never the wrapper, and a doc read back from bytes
+# rebuilds the objects from it. Encoding every doc's items whether or not anyone serialises the
+# doc cost about 3 % of a run. The time scope holds the text view and is not stored at all:
+# ``time_scope`` rebuilds it.
 
 _LIVE: weakref.WeakKeyDictionary[Doc, dict[str, tuple[Any, Any]]] = weakref.WeakKeyDictionary()
 _OWN_MODULES = ("schemas", "pipeline")
@@ -134,22 +139,53 @@ def decode_value(value: Any) -> Any:
     return value
 
 
+class StoredValue:
+    """An extension's live value in ``doc.user_data``, encoded for msgpack or pickle on demand."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def encoded(self) -> Any:
+        return encode_value(self.value)
+
+    def __reduce__(self) -> tuple[Callable[[Any], Any], tuple[Any]]:
+        return decode_value, (self.encoded(),)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StoredValue:  # Doc.copy
+        return StoredValue(copy.deepcopy(self.value, memo))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoredValue) and self.value == other.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _msgpack_stored(value: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    """srsly's msgpack encoder hook: a ``StoredValue`` goes out as its plain encoding."""
+    if isinstance(value, StoredValue):
+        return value.encoded()
+    return value if chain is None else chain(value)
+
+
+srsly.msgpack_encoders.register("zhpolicy_stored_value", func=_msgpack_stored)
+
+
 def _stored_extension(name: str) -> None:
     key = _user_data_key(name)
 
     def get(doc: Doc) -> Any:
-        encoded = doc.user_data.get(key)
-        live = _LIVE.get(doc, {}).get(name)
-        if live is not None and live[1] is encoded:
-            return live[0]
-        value = decode_value(encoded)
-        _LIVE.setdefault(doc, {})[name] = (value, encoded)
+        stored = doc.user_data.get(key)
+        if isinstance(stored, StoredValue):
+            return stored.value
+        value = decode_value(stored)  # a doc read back from bytes: rebuilt once, then kept
+        if stored is not None:
+            doc.user_data[key] = StoredValue(value)
         return value
 
     def set_(doc: Doc, value: Any) -> None:
-        encoded = encode_value(value)
-        doc.user_data[key] = encoded
-        _LIVE.setdefault(doc, {})[name] = (value, encoded)
+        doc.user_data[key] = StoredValue(value)
 
     Doc.set_extension(name, getter=get, setter=set_)
 

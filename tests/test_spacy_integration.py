@@ -1,10 +1,14 @@
 """Every spaCy habit works on zhpolicy docs: ``Doc.to_bytes``, ``DocBin`` with user data,
-``nlp.pipe(n_process=2)``. Only plain values live in ``doc.user_data``; the text view and the
-time scope stay beside the doc and are rebuilt from the text when a doc comes back from bytes."""
+``nlp.pipe(n_process=2)``, pickling, ``Doc.copy``. ``doc.user_data`` serialises to plain values
+only (each extension's encoding, made when the doc is serialised); the text view and the time
+scope stay beside the doc and are rebuilt from the text when a doc comes back from bytes."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
@@ -63,3 +67,22 @@ def test_items_set_on_a_doc_are_the_objects_read_back(nlp: Language) -> None:
 def test_user_data_never_rebuilds_a_foreign_class() -> None:
     with pytest.raises(ValueError, match="not a zhpolicy class"):
         decode_value({"__model__": "os:system", "data": {}})
+
+
+def test_user_data_serialises_to_plain_values_only(nlp: Language) -> None:
+    doc = nlp(TEXTS[0])
+    keys = list(doc.user_data)
+    plain = srsly.msgpack_loads(srsly.msgpack_dumps(list(doc.user_data.values())))  # as Doc.to_bytes
+    targets = plain[next(i for i, key in enumerate(keys) if "zp_targets" in key)]
+    assert targets[0]["__model__"] == "schemas.models:Target"
+    assert targets[0]["data"]["value"] == 92.0
+    assert all(isinstance(v, dict | list | str | int | float | bool | None) for v in plain)
+
+
+def test_pickle_and_copy_keep_every_item(nlp: Language) -> None:
+    doc = nlp(TEXTS[0])
+    for other in (pickle.loads(pickle.dumps(doc)), doc.copy()):
+        assert _items(other) == _items(doc)
+        assert other._.zp_context == doc._.zp_context
+    copied = doc.copy()
+    assert copied._.zp_targets is not doc._.zp_targets  # a copy, not the same list

@@ -235,7 +235,7 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
         add_list(headline, "issuer")
     for match in compiled["FOUNDER_RE"].finditer(norm):
         add_list(match, "responsible")
-    for match in compiled["ACTOR_RE"].finditer(norm):
+    for match in _cued_matches(compiled, "ACTOR", norm):
         # a clause's subject is a body only when its name opens with a place, a level or a
         # central prefix (not 应该带领干部, 健全市县政府)
         spans = _units(match.start("agencies"), match.end("agencies"), view)
