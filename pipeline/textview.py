@@ -108,7 +108,7 @@ def matching_form(text: str) -> str:
     return to_simplified(to_half_width(text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int

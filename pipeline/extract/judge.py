@@ -33,7 +33,7 @@ JUDGE_MODES: tuple[JudgeMode, ...] = ("rules", "model", "both")
 DEFAULT_OVERRIDE = 0.9
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A quantified statement before the judge: where it is, what it says and which cues fired."""
 
@@ -45,7 +45,7 @@ class Candidate:
     genre: str | None = None  # the document's type: news, policy, report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     label: Label
     score: float
@@ -63,7 +63,7 @@ _CONDITIONS = ("any", "all", "none", "within", "genre")
 _RULE_KEYS = frozenset({"name", "when", "label", "score", "certain", "reason"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     kind: str  # one of _CONDITIONS
     cues: frozenset[str]

@@ -229,7 +229,7 @@ def _paired_parts(indicator: str) -> list[str]:
     return [indicator]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Value:
     """One value span in ``view.norm`` and what it resolves to."""
 
@@ -242,7 +242,7 @@ class _Value:
     qualifier: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     """A target in the making, before inheritance and distribution are resolved."""
 
@@ -698,7 +698,7 @@ def _evidence_span(view: TextView, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@dataclass
+@dataclass(slots=True)
 class Judged:
     """A candidate with the judge's verdict: what ``evaluate --misses`` explains drops with."""
 
@@ -858,7 +858,7 @@ def _clause_candidates(
     return candidates
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     start: int
     end: int

@@ -52,7 +52,7 @@ class TimeContext:
         return self.deadline.year if self.deadline else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Marker:
     """A carried time cue: a deadline, or a reported past year (deadline None, past True)."""
 

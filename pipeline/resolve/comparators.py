@@ -14,7 +14,7 @@ _KINDS = set(get_args(Kind))
 _DIRECTIONS = set(get_args(Direction))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Predicate:
     """What the words between an indicator and its value say."""
 
