@@ -458,6 +458,11 @@ def _find_in_clause(
     for match in rules["VALUE_RE"].finditer(norm, start, end):
         if match.start() < region_start:
             continue
+        # parsed first: the checks below do not depend on it, and four matches in ten (一 in
+        # 统一, numerals without a unit) are no value at all
+        value = _parse_value(match)
+        if value is None:
+            continue
         number_start = match.start("pct") if match.group("pct") else match.start()
         if match.group("prefix") is None and rules["NOT_BEFORE_NUMBER_RE"].search(norm, start, number_start):
             continue
@@ -468,9 +473,6 @@ def _find_in_clause(
         if rules["RATIO_TERM_BEFORE_RE"].search(norm, max(start - 2, 0), match.start()) or rules[
             "RATIO_TERM_AFTER_RE"
         ].match(norm, match.end()):
-            continue
-        value = _parse_value(match)
-        if value is None:
             continue
         region = norm[region_start : match.start()]
         last = found[-1] if found else previous
