@@ -315,10 +315,6 @@ def _parse_number_and_unit(
     return value, value_max, unit
 
 
-def _clauses(view: TextView, start: int, end: int) -> list[tuple[int, int]]:
-    return TextStructure.of(view).clauses(start, end)
-
-
 def _is_table_line(view: TextView, start: int, end: int) -> bool:
     return view.norm.count("|", start, end) >= 2
 
@@ -405,8 +401,10 @@ def _measured(indicator: str) -> bool:
 
 def _reported_year(view: TextView, start: int, end: int, context: DocumentContext) -> bool:
     """A clause opening with a bare year before the publication year reports the past."""
+    if not context.year:
+        return False
     match = target_rules()["OPENING_YEAR_RE"].match(view.norm, start, end)
-    return bool(match and context.year and int(match.group("year")) < context.year)
+    return bool(match and int(match.group("year")) < context.year)
 
 
 def _reported_cues(view: TextView, sentence_start: int, region_start: int, value: _Value) -> set[str]:
@@ -834,6 +832,7 @@ def _clause_candidates(
     clause_number = target_rules()["CLAUSE_NUMBER_RE"]
     carried: _Found | None = None
     previous_end = 0
+    structure = TextStructure.of(view)
     for sentence in view.sentences:
         if "\n" in view.text[previous_end : sentence.start]:
             carried = None
@@ -846,7 +845,7 @@ def _clause_candidates(
             continue  # a task table's row (issue 11) is read: its cells are clauses
         previous: _Found | None = None
         opened_past = False
-        for start, end in _clauses(view, sentence.start, sentence.end):
+        for start, end in structure.clauses(sentence.start, sentence.end):
             if not clause_number.search(view.norm, start, end):
                 continue  # neither a value nor an opening year without a digit or a numeral
             # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
