@@ -14,7 +14,7 @@ import pytest
 from spacy.language import Language
 
 from pipeline.extract.judge import LABELS, Candidate, Judge, judge_rules, parse_judge_rules, rule_verdict
-from pipeline.models.judge import ARTIFACT_DIR, JudgeModel, feature_indices, train
+from pipeline.models.judge import ARTIFACT_DIR, JudgeModel, _index, feature_indices, features, train
 from pipeline.resources import ResourceError, load_yaml
 
 
@@ -189,3 +189,20 @@ def test_every_cue_the_extractor_emits_is_declared_in_the_judge_table(nlp: Langu
     emitted = set().union(*(j.candidate.cues for text in texts for j in nlp(text)._.zp_judged))
     assert len(emitted) >= 10
     assert emitted <= judge_rules().cues, sorted(emitted - judge_rules().cues)
+
+
+@pytest.mark.parametrize("mask", [frozenset(), frozenset({"past:review", "deadline:document"})])
+def test_feature_indices_are_the_hashed_features(mask: frozenset[str]) -> None:
+    """The scorer's fast path (cached n-gram hashes) gives exactly the indices of the features
+    training documents (hash each feature string, distinct, sorted), twice in a row (the cache)."""
+    candidates = [
+        Candidate(
+            0, 16, "全市地区生产总值增长5.5%左右", "2025年目标是:", {"past:review", "stance"}, "report"
+        ),
+        Candidate(0, 18, "到2027年,规上工业企业达到1000家", "", {"deadline:document", "plan_word"}, None),
+        Candidate(0, 9, "𠀀新增就业1.2万人", "去年,城镇", set(), "news"),  # an astral character
+    ]
+    for _ in range(2):
+        for candidate in candidates:
+            expected = np.unique([_index(f) for f in features(candidate, mask=mask)])
+            assert feature_indices(candidate, mask=mask).tolist() == expected.tolist()

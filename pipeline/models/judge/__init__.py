@@ -47,8 +47,51 @@ def features(candidate: Candidate, *, mask: frozenset[str] = frozenset()) -> lis
     return out
 
 
+# Hashed index of each feature seen, per feature kind (the n-gram itself is the key): a
+# candidate's ~120 features are mostly n-grams met before, and hashing them anew (a string per
+# feature, its UTF-8 bytes, a CRC) was most of the cost of scoring one. Bounded: cleared when full.
+_INDEX_CACHE: dict[str, dict[str, int]] = {}
+_INDEX_CACHE_LIMIT = 200_000
+
+
+def _cached_index(kind: str, value: str) -> int:
+    table = _INDEX_CACHE.get(kind)
+    if table is None:
+        table = _INDEX_CACHE[kind] = {}
+    index = table.get(value)
+    if index is None:
+        if len(table) >= _INDEX_CACHE_LIMIT:
+            table.clear()
+        index = table[value] = _index(f"{kind}:{value}")
+    return index
+
+
+def _gram_indices(kind: str, text: str, n: int, out: set[int]) -> None:
+    table = _INDEX_CACHE.get(kind)
+    if table is None or len(table) >= _INDEX_CACHE_LIMIT:
+        table = _INDEX_CACHE[kind] = {}
+    for i in range(len(text) - n + 1):
+        gram = text[i : i + n]
+        index = table.get(gram)
+        if index is None:
+            index = table[gram] = _index(f"{kind}:{gram}")
+        out.add(index)
+
+
+_BIAS_INDEX = _index("bias")
+
+
 def feature_indices(candidate: Candidate, *, mask: frozenset[str] = frozenset()) -> np.ndarray:
-    return np.unique(np.fromiter((_index(f) for f in features(candidate, mask=mask)), dtype=np.int64))
+    """The sorted distinct hashed indices of :func:`features` (the same array, built without
+    making each feature's string)."""
+    text = candidate.text
+    indices = {_BIAS_INDEX}
+    for n in (1, 2, 3):
+        _gram_indices(f"t{n}", text, n, indices)
+    _gram_indices("l2", candidate.context[-30:], 2, indices)
+    indices.update(_cached_index("cue", cue) for cue in candidate.cues if cue not in mask)
+    indices.add(_cached_index("genre", str(candidate.genre)))
+    return np.array(sorted(indices), dtype=np.int64)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
