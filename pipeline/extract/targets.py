@@ -461,6 +461,9 @@ def _find_in_clause(
         value = _parse_value(match)
         if value is None:
             continue
+        ends_well = _value_ends_well(view, match.end(), end)
+        if not ends_well and value.unit is None:
+            continue  # a bare number running on into words (一是, 3号): no value, whatever else holds
         number_start = match.start("pct") if match.group("pct") else match.start()
         if match.group("prefix") is None and rules["NOT_BEFORE_NUMBER_RE"].search(norm, start, number_start):
             continue
@@ -475,7 +478,6 @@ def _find_in_clause(
         region = norm[region_start : match.start()]
         last = found[-1] if found else previous
         joined_only = bool(rules["JOINER_ONLY_RE"].fullmatch(region))
-        ends_well = _value_ends_well(view, match.end(), end)
         object_end: int | None = None
         shape = "action"
         if not ends_well:
