@@ -87,3 +87,19 @@ def test_the_prefilter_keeps_every_clause_with_a_value_in_real_reports(shared: P
                 skipped += _skipped(view.norm, start, end)
     assert values > 1000  # the reports are full of figures: the check did read them
     assert skipped > 1000  # and clauses with numerals only inside words (统一, 进一步) are skipped
+
+
+def test_a_sentence_passes_the_prefilter_exactly_when_one_of_its_clauses_does(shared: Path) -> None:
+    """The extractor skips whole sentences with the clause prefilter: that is the same as testing
+    each clause only because the pattern spans no clause break and looks at nothing around it."""
+    prefilter = target_rules()["CLAUSE_NUMBER_RE"]
+    passed = 0
+    for path in sorted((shared / "corpus" / "full").glob("*.txt")):
+        view = TextView.from_text(clean_text(path.read_text(encoding="utf-8")))
+        structure = TextStructure.of(view)
+        for sentence in view.sentences:
+            whole = prefilter.search(view.norm, sentence.start, sentence.end) is not None
+            clauses = structure.clauses(sentence.start, sentence.end)
+            assert whole == any(not _skipped(view.norm, start, end) for start, end in clauses)
+            passed += whole
+    assert passed > 500

@@ -71,7 +71,7 @@ _PATTERNS_READ = frozenset(
         "ACTION_SCOPE", "ARABIC_RE", "BASE_COLUMN_RE", "BASE_YEAR_MENTION_RE", "BASE_YEAR_RE",
         "BENEFICIARY_TAIL_RE", "CJK_RE", "CLAUSE_NUMBER_RE", "COMPARISON_RE", "COUNT_SUBJECT_RE",
         "DISTRIBUTIVE_GUARD", "ENUMERATION_OBJECT_RE", "EXAMPLES", "FROM_VALUE_RE", "INNER_TIME_RE",
-        "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE", "NUMBER_CUE_RE",
+        "JOINER_ONLY_RE", "LIST_ITEM_RE", "LIST_MARK", "NOT_BEFORE_NUMBER_RE",
         "OBJECT_ATTRIBUTE", "OBJECT_ATTRIBUTE_RE", "OBJECT_JOINT_RE", "OPENING_YEAR_RE", "PACE_TAIL_RE",
         "PLAN_PERIOD", "PLAN_WORD_RE", "QUOTED_NAME_RE", "QUOTED_NUMBER_RE", "RANK_SCOPE",
         "RATIO_TERM_AFTER_RE", "RATIO_TERM_BEFORE_RE", "REPORTED_SHAPE_RE", "REPORTED_SOURCE_RE",
@@ -830,7 +830,8 @@ def _clause_candidates(
     """Quantified statements of every clause. The last item of a sentence is carried through its
     paragraph for a value with no indicator of its own (到2025年…达到35%;到2030年,达到40%以上)."""
     candidates: list[_Found] = []
-    has_number = target_rules()["NUMBER_CUE_RE"]
+    # CLAUSE_NUMBER_RE spans no clause break and looks at nothing around its match: it matches in
+    # a sentence exactly when it matches in one of the sentence's clauses
     clause_number = target_rules()["CLAUSE_NUMBER_RE"]
     carried: _Found | None = None
     previous_end = 0
@@ -839,7 +840,7 @@ def _clause_candidates(
         if "\n" in view.text[previous_end : sentence.start]:
             carried = None
         previous_end = sentence.end
-        if not has_number.search(view.norm, sentence.start, sentence.end):
+        if not clause_number.search(view.norm, sentence.start, sentence.end):
             continue
         if _is_table_line(view, sentence.start, sentence.end) and not any(
             start <= sentence.start < end for start, end in task_rows or []
