@@ -743,8 +743,11 @@ def _candidate(found: _Found, view: TextView, time: TimeContext, context: Docume
 
 def _result_comparator(predicate: Predicate, value: _Value) -> str:
     """A reported figure is stated (eq) unless its words bound it: 突破/超过 gt, 以上 ge, 约 approx."""
-    stated = Predicate(comparator="gt" if predicate.comparator == "gt" else "eq")
+    stated = _STATED_GT if predicate.comparator == "gt" else _STATED_EQ
     return resolve_comparator(stated, value.prefix, value.qualifier)
+
+
+_STATED_GT, _STATED_EQ = Predicate(comparator="gt"), Predicate(comparator="eq")
 
 
 def _period(time: TimeContext, scope: TimeScope) -> int | None:
