@@ -66,10 +66,25 @@ def agency_patterns() -> AgencyPatterns:
 
 
 @cache
-def _place_prefixes() -> tuple[tuple[str, Place], ...]:
-    """Full and short place names, longest first, for matching the start of a body's name."""
-    pairs = [(name, p) for p in places() for name in (p.name, p.short) if name and p.level != "country"]
-    return tuple(sorted(pairs, key=lambda item: -len(item[0])))
+def _place_prefixes() -> tuple[dict[str, Place], tuple[int, ...]]:
+    """Full and short place names (each with the first place that has it) and their lengths,
+    longest first: the longest name a body's name starts with is found by slicing the body's
+    name at each length, not by trying every place name (this ran for every body)."""
+    by_name: dict[str, Place] = {}
+    for p in places():
+        for name in (p.name, p.short):
+            if name and p.level != "country":
+                by_name.setdefault(name, p)
+    return by_name, tuple(sorted({len(name) for name in by_name}, reverse=True))
+
+
+def _place_prefix(text: str) -> tuple[str, Place] | None:
+    """The longest place name ``text`` starts with, and its place."""
+    by_name, lengths = _place_prefixes()
+    for length in lengths:
+        if (place := by_name.get(text[:length])) is not None:
+            return text[:length], place
+    return None
 
 
 _PLAUSIBLE_START = (
@@ -94,7 +109,7 @@ def _plausible(unit_norm: str) -> bool:
     return (
         bool(patterns.compiled["PLAUSIBLE_START_RE"].search(unit_norm))
         or unit_norm in patterns.national
-        or any(unit_norm.startswith(name) for name, _ in _place_prefixes())
+        or _place_prefix(unit_norm) is not None
     )
 
 
@@ -176,16 +191,13 @@ def normalise_agency(name_norm: str, context: DocumentContext | None) -> str | N
     body_text = name_norm[len(party_prefix) :]
     jurisdiction = context.jurisdiction if context else None
     place_name: str | None = None
-    for prefix, candidate in _place_prefixes():
-        if body_text.startswith(prefix):
-            place_name, body_text = candidate.name, body_text[len(prefix) :]
-            break
-    else:
-        if jurisdiction and body_text.startswith(jurisdiction) and len(body_text) > len(jurisdiction):
-            place_name, body_text = jurisdiction, body_text[len(jurisdiction) :]
-        elif level := patterns.compiled["LEVEL_PREFIX_RE"].match(body_text):
-            place_name = _level_place(level.group("level"), context)
-            body_text = level.group("body")
+    if (prefixed := _place_prefix(body_text)) is not None:
+        place_name, body_text = prefixed[1].name, body_text[len(prefixed[0]) :]
+    elif jurisdiction and body_text.startswith(jurisdiction) and len(body_text) > len(jurisdiction):
+        place_name, body_text = jurisdiction, body_text[len(jurisdiction) :]
+    elif level := patterns.compiled["LEVEL_PREFIX_RE"].match(body_text):
+        place_name = _level_place(level.group("level"), context)
+        body_text = level.group("body")
     if place_name is None:
         return None
     template = patterns.abbreviations.get(body_text, "{PLACE}" + body_text)
