@@ -234,10 +234,11 @@ def _cued_matches(patterns: AgencyPatterns, name: str, text: str) -> Iterator[re
 def _anchored_matches(
     pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int, text: str
 ) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern each of whose matches holds a match of ``anchor``
-    starting at most ``reach`` characters after its own start: only the positions that close
-    before an anchor are tried (a pattern that opens with a choice of leads costs at every
-    position; its anchors are few). The matches are never empty."""
+    """``pattern.finditer(text)`` for a pattern whose every match holds a match of ``anchor`` (a
+    set of single characters, so that every occurrence is found) starting at most ``reach``
+    characters after its own start: only the positions that close before an anchor are tried (a
+    pattern that opens with a choice of leads costs at every position; its anchors are few).
+    The pattern's matches are never empty."""
     resume = 0  # where finditer would look for the next match
     for hit in anchor.finditer(text):
         position = max(resume, hit.start() - reach)
