@@ -99,3 +99,93 @@ def test_every_news_lead_match_holds_its_cue(name: str) -> None:
             matched += 1
             assert any(match.start() <= c.start() < match.end() for c in cue.finditer(text)), text
     assert matched > 20  # the pieces do make leads
+
+
+def test_news_source_matches_found_near_anchors_are_the_scans_matches() -> None:
+    """The news-source pattern is tried only up to its reach before an anchor character: every
+    match must hold one within its reach, and the matches found so must be the full scan's."""
+    import random
+
+    from pipeline.extract.agencies import _anchored_matches, agency_patterns
+
+    patterns = agency_patterns()
+    pattern, anchor = patterns.compiled["NEWS_SOURCE_RE"], patterns.compiled["NEWS_SOURCE_ANCHOR_RE"]
+    reach = patterns.anchor_reach["NEWS_SOURCE"]
+    rng = random.Random(13)
+    pieces = [
+        *_LEAD_PIECES,
+        "记者22日了解到,",
+        "获悉,",
+        "据悉,",
+        "今天",
+        "昨日",
+        "新华社北京12月31日电 (记者 刘亮)",
+    ]
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(2, 10)))
+        scanned = list(pattern.finditer(text))
+        for match in scanned:
+            assert anchor.search(text, match.start(), match.start() + reach + 1), text
+        anchored = list(_anchored_matches(pattern, anchor, reach, text))
+        assert [(m.span(), m.groupdict()) for m in anchored] == [(m.span(), m.groupdict()) for m in scanned]
+        matched += len(scanned)
+    assert matched > 20
+
+
+_CUED_PIECES = {
+    "SIGNATURE": [
+        "青岛市人民政府",
+        "\n",
+        "2023年10月8日",
+        "二〇二三年十月八日",
+        " ",
+        "附件",
+        "。",
+        "12月31日",
+    ],
+    "FOUNDER": ["区长质量奖", "是", "由", "深圳市宝安区人民政府", "设立的", "设置的", "创设的", "设立", "，"],
+    "RESPONSIBLE_HEADER": ["牵头", "责任", "单位", "部门", " ", "|", "\n", "县教育局"],
+    "BRACKET_RESPONSIBLE": [
+        "(",
+        ")",
+        "市工信局",
+        "、",
+        "市市场监管局",
+        "牵头",
+        "负责",
+        "配合",
+        "落实",
+        "参与",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CUED_PIECES))
+def test_every_cued_match_holds_its_cue(name: str) -> None:
+    """A text without a pattern's cue is not scanned with the pattern: every match must hold a
+    match of the cue (found within the match's own stretch)."""
+    import random
+
+    from pipeline.extract.agencies import agency_patterns
+
+    compiled = agency_patterns().compiled
+    pattern, cue = compiled[f"{name}_RE"], compiled[f"{name}_CUE_RE"]
+    rng = random.Random(17)
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(_CUED_PIECES[name]) for _ in range(rng.randint(2, 12)))
+        for match in pattern.finditer(text):
+            matched += 1
+            assert cue.search(text, match.start(), match.end()), text
+    assert matched > 20
+
+
+def test_the_matching_form_has_no_full_width_bracket() -> None:
+    """The bracket cue looks for ``)`` only: the matching form writes every bracket half-width."""
+    from pipeline.extract.agencies import agency_patterns
+
+    view = TextView.from_text("（市工信局、市市场监管局负责）")
+    assert "）" not in view.norm and "（" not in view.norm
+    matches = agency_patterns().compiled["BRACKET_RESPONSIBLE_RE"].finditer(view.norm)
+    assert [m.group("agencies") for m in matches] == ["市工信局、市市场监管局"]

@@ -158,3 +158,31 @@ def test_a_broken_resource_stops_extract_before_any_document(
     assert result.exit_code == 2
     assert "doc_types.yaml: own_place does not compile" in " ".join(result.output.split())
     assert not out.exists()  # nothing was written: no internal_error record per document
+
+
+def test_place_names_found_longest_first_left_to_right() -> None:
+    """The table's matcher finds at each position the longest place name written there and goes
+    on after it, as trying every name would."""
+    import random
+
+    table = default_lexicon().places
+    names = sorted(table.by_name)
+    rng = random.Random(23)
+    pieces = [*rng.sample(names, 300), "吉林", "吉林市", "鼓楼区", "示范县", "的", "，", "新", "年", "\n"]
+
+    def every_name(haystack: str) -> list[tuple[int, str]]:
+        found, position = [], 0
+        while position < len(haystack):
+            here = [n for n in names if haystack.startswith(n, position)]
+            if here:
+                name = max(here, key=len)
+                found.append((position, name))
+                position += len(name)
+            else:
+                position += 1
+        return found
+
+    for _ in range(200):
+        haystack = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        found = [(position, name) for position, name, _ in table.finditer(haystack)]
+        assert found == every_name(haystack), haystack

@@ -50,6 +50,29 @@ def test_resources_validate() -> None:
     assert resources.regional_brand_re.match("青岛制造") and not resources.regional_brand_re.match("小而美")
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "青岛制造",
+        "浙江标准",
+        "山东青岛制造",
+        "青岛制造业",
+        "小而美",
+        "青岛",
+        "制造",
+        "北京标准化",
+        "宁夏好品",
+        "川字号",
+    ],
+)
+def test_regional_brand_test_in_parts_is_the_regex(content: str) -> None:
+    """The quoted pass tests a regional brand by its openings; it must say what the one regex of
+    every place name and brand word says."""
+    from pipeline.extract.programmes import _regional_brand
+
+    assert _regional_brand(content) == bool(programme_resources().regional_brand_re.match(content))
+
+
 SEED_PROGRAMMES = {
     "青岛优品": "brand",
     "专精特新": "label",

@@ -118,3 +118,44 @@ def test_clauses_read_for_cues_include_every_clause_holding_one() -> None:
         read = _cue_clauses(view, compiled)
         assert set(with_cue) <= set(read), text
         assert read == sorted(set(read))
+
+
+_LEVEL_PIECES = [
+    *_CLAUSE_PIECES,
+    "就业形势总体稳定",
+    "收支基本平衡",
+    "实现全覆盖",
+    "保持正增长",
+    "跻身全国先进行列",
+    "达到国际一流、国内领先水平",
+    "稳居同类城市前列",
+    "与经济增长基本同步",
+    "高于城镇居民收入增速",
+    "完成市下达的目标任务",
+    "完成年度考核目标",
+    "达到国家标准要求",
+    "控制在省下达指标以内",
+    "确保不发生规模性返贫致贫",
+    "率先基本实现社会主义现代化",
+    "坚决完成",
+    "圆满完成",
+    "合理区间",
+]
+
+
+def test_every_level_holds_a_key_word() -> None:
+    """Only the clauses a key word touches are tested for a level: every match of the level cue
+    must hold a key word, or its clause would go unread."""
+    import random
+
+    from pipeline.extract.qualitative import patterns
+
+    compiled = patterns()
+    rng = random.Random(19)
+    matched = 0
+    for _ in range(2000):
+        text = TextView.from_text("".join(rng.choice(_LEVEL_PIECES) for _ in range(rng.randint(1, 8)))).norm
+        for match in compiled["LEVEL_CUE_RE"].finditer(text):
+            matched += 1
+            assert compiled["LEVEL_KEY_RE"].search(text, match.start(), match.end()), match.group()
+    assert matched > 500

@@ -35,6 +35,8 @@ class AgencyPatterns:
     abbreviations: dict[str, str]
     national: dict[str, str]
     level_scope: dict[str, str]
+    # name of a pattern -> how far after its match's start one of ``{name}_ANCHOR_RE`` stands
+    anchor_reach: dict[str, int]
 
 
 @cache
@@ -52,14 +54,37 @@ def agency_patterns() -> AgencyPatterns:
         raise ResourceError(
             f"agencies.yaml: unknown level scopes {sorted(bad_scopes)}; valid: province, city"
         )
-    return AgencyPatterns(compiled, roles, dict(data["abbreviations"]), dict(data["national"]), level_scope)
+    anchor_reach = {str(k): int(v) for k, v in data["anchor_reach"].items()}
+    for name, reach in anchor_reach.items():
+        if f"{name}_ANCHOR_RE" not in compiled or f"{name}_RE" not in compiled or reach < 0:
+            raise ResourceError(
+                f"agencies.yaml: anchor_reach {name!r} needs {name}_RE, {name}_ANCHOR_RE and a reach >= 0"
+            )
+    return AgencyPatterns(
+        compiled, roles, dict(data["abbreviations"]), dict(data["national"]), level_scope, anchor_reach
+    )
 
 
 @cache
-def _place_prefixes() -> tuple[tuple[str, Place], ...]:
-    """Full and short place names, longest first, for matching the start of a body's name."""
-    pairs = [(name, p) for p in places() for name in (p.name, p.short) if name and p.level != "country"]
-    return tuple(sorted(pairs, key=lambda item: -len(item[0])))
+def _place_prefixes() -> tuple[dict[str, Place], tuple[int, ...]]:
+    """Full and short place names (each with the first place that has it) and their lengths,
+    longest first: the longest name a body's name starts with is found by slicing the body's
+    name at each length, not by trying every place name (this ran for every body)."""
+    by_name: dict[str, Place] = {}
+    for p in places():
+        for name in (p.name, p.short):
+            if name and p.level != "country":
+                by_name.setdefault(name, p)
+    return by_name, tuple(sorted({len(name) for name in by_name}, reverse=True))
+
+
+def _place_prefix(text: str) -> tuple[str, Place] | None:
+    """The longest place name ``text`` starts with, and its place."""
+    by_name, lengths = _place_prefixes()
+    for length in lengths:
+        if (place := by_name.get(text[:length])) is not None:
+            return text[:length], place
+    return None
 
 
 _PLAUSIBLE_START = (
@@ -84,7 +109,7 @@ def _plausible(unit_norm: str) -> bool:
     return (
         bool(patterns.compiled["PLAUSIBLE_START_RE"].search(unit_norm))
         or unit_norm in patterns.national
-        or any(unit_norm.startswith(name) for name, _ in _place_prefixes())
+        or _place_prefix(unit_norm) is not None
     )
 
 
@@ -166,16 +191,13 @@ def normalise_agency(name_norm: str, context: DocumentContext | None) -> str | N
     body_text = name_norm[len(party_prefix) :]
     jurisdiction = context.jurisdiction if context else None
     place_name: str | None = None
-    for prefix, candidate in _place_prefixes():
-        if body_text.startswith(prefix):
-            place_name, body_text = candidate.name, body_text[len(prefix) :]
-            break
-    else:
-        if jurisdiction and body_text.startswith(jurisdiction) and len(body_text) > len(jurisdiction):
-            place_name, body_text = jurisdiction, body_text[len(jurisdiction) :]
-        elif level := patterns.compiled["LEVEL_PREFIX_RE"].match(body_text):
-            place_name = _level_place(level.group("level"), context)
-            body_text = level.group("body")
+    if (prefixed := _place_prefix(body_text)) is not None:
+        place_name, body_text = prefixed[1].name, body_text[len(prefixed[0]) :]
+    elif jurisdiction and body_text.startswith(jurisdiction) and len(body_text) > len(jurisdiction):
+        place_name, body_text = jurisdiction, body_text[len(jurisdiction) :]
+    elif level := patterns.compiled["LEVEL_PREFIX_RE"].match(body_text):
+        place_name = _level_place(level.group("level"), context)
+        body_text = level.group("body")
     if place_name is None:
         return None
     template = patterns.abbreviations.get(body_text, "{PLACE}" + body_text)
@@ -195,17 +217,44 @@ def _level_place(level: str, context: DocumentContext | None) -> str | None:
     return None
 
 
-def _cued_matches(compiled: dict[str, re.Pattern[str]], name: str, text: str) -> Iterator[re.Match[str]]:
-    """``{name}_RE``'s matches in ``text``; none looked for when ``{name}_CUE_RE``, which every
-    match holds, is not in the text."""
+def _cued_matches(patterns: AgencyPatterns, name: str, text: str) -> Iterator[re.Match[str]]:
+    """``{name}_RE``'s matches in ``text``, as ``finditer`` gives them; none looked for when
+    ``{name}_CUE_RE``, which every match holds, is not in the text."""
+    compiled = patterns.compiled
     cue = compiled.get(f"{name}_CUE_RE")
     if cue is not None and cue.search(text) is None:
         return iter(())
+    if name in patterns.anchor_reach:
+        return _anchored_matches(
+            compiled[f"{name}_RE"], compiled[f"{name}_ANCHOR_RE"], patterns.anchor_reach[name], text
+        )
     return compiled[f"{name}_RE"].finditer(text)
 
 
+def _anchored_matches(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int, text: str
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match holds a match of ``anchor`` (a
+    set of single characters, so that every occurrence is found) starting at most ``reach``
+    characters after its own start: only the positions that close before an anchor are tried (a
+    pattern that opens with a choice of leads costs at every position; its anchors are few).
+    The pattern's matches are never empty."""
+    resume = 0  # where finditer would look for the next match
+    for hit in anchor.finditer(text):
+        position = max(resume, hit.start() - reach)
+        while position <= hit.start():
+            match = pattern.match(text, position)
+            if match is None:
+                position += 1
+                continue
+            yield match
+            position = resume = match.end()
+        resume = max(resume, hit.start() + 1)
+
+
 def extract_agencies(view: TextView, context: DocumentContext | None = None) -> list[Agency]:
-    compiled = agency_patterns().compiled
+    patterns = agency_patterns()
+    compiled = patterns.compiled
     norm = view.norm
     found: list[tuple[int, int, AgencyRole]] = []
 
@@ -219,37 +268,37 @@ def extract_agencies(view: TextView, context: DocumentContext | None = None) -> 
 
     for match in compiled["TITLE_ISSUER_RE"].finditer(norm[:_TITLE_CHARS]):
         add_list(match, "issuer")
-    for match in _cued_matches(compiled, "NEWS_ISSUER", norm[:_HEAD_CHARS]):
+    for match in _cued_matches(patterns, "NEWS_ISSUER", norm[:_HEAD_CHARS]):
         if add_list(match, "issuer"):
             break  # the document's own issuing is told first; later ones cite other documents
     for match in compiled["LABELLED_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
         add_list(match, "issuer")
-    for match in compiled["SIGNATURE_RE"].finditer(norm):
+    for match in _cued_matches(patterns, "SIGNATURE", norm):
         add_list(match, "issuer")
     for match in compiled["REPORT_ISSUER_RE"].finditer(norm[:_HEAD_CHARS]):
         add_list(match, "issuer")
-    for match in _cued_matches(compiled, "NEWS_SOURCE", norm[:_HEAD_CHARS]):
+    for match in _cued_matches(patterns, "NEWS_SOURCE", norm[:_HEAD_CHARS]):
         if add_list(match, "issuer") or add_list(match, "issuer", "agencies2"):
             break  # the story's own source is told first
     if headline := compiled["HEADLINE_SOURCE_RE"].match(norm[:_TITLE_CHARS]):
         add_list(headline, "issuer")
-    for match in compiled["FOUNDER_RE"].finditer(norm):
+    for match in _cued_matches(patterns, "FOUNDER", norm):
         add_list(match, "responsible")
-    for match in _cued_matches(compiled, "ACTOR", norm):
+    for match in _cued_matches(patterns, "ACTOR", norm):
         # a clause's subject is a body only when its name opens with a place, a level or a
         # central prefix (not 应该带领干部, 健全市县政府)
         spans = _units(match.start("agencies"), match.end("agencies"), view)
         if spans and all(_opens_as_body(norm[s:e]) for s, e in spans):
             found.extend((s, e, "responsible") for s, e in spans)
-    if compiled["RESPONSIBLE_HEADER_RE"].search(norm):
+    if next(_cued_matches(patterns, "RESPONSIBLE_HEADER", norm), None) is not None:
         for match in compiled["TABLE_CELL_RE"].finditer(norm):
             add_list(match, "responsible")
-    roles = agency_patterns().roles
-    for match in compiled["LABELLED_RESPONSIBLE_RE"].finditer(norm):
+    roles = patterns.roles
+    for match in _cued_matches(patterns, "LABELLED_RESPONSIBLE", norm):
         role = roles.get(match.group("label"), "responsible")
         for s, e, lead in _list_items(match.start("agencies"), match.end("agencies"), view):
             found.append((s, e, "lead" if lead else role))
-    for match in compiled["BRACKET_RESPONSIBLE_RE"].finditer(norm):
+    for match in _cued_matches(patterns, "BRACKET_RESPONSIBLE", norm):
         items = _list_items(match.start("agencies"), match.end("agencies"), view)
         if items and all(_plausible(norm[s:e]) for s, e, _ in items):
             found.extend((s, e, "lead" if lead else "responsible") for s, e, lead in items)

@@ -83,10 +83,18 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def _lines(view: TextView) -> list[tuple[str, str]]:
-    """Non-empty (text, matching form) lines, stripped."""
-    pairs = zip(view.text.split("\n"), view.norm.split("\n"), strict=True)
-    return [(t.strip(), n.strip()) for t, n in pairs if t.strip()]
+_LINES_KEY = "_document_field_lines"
+
+
+def _lines(view: TextView) -> tuple[tuple[str, str], ...]:
+    """Non-empty (text, matching form) lines, stripped; made once per view and kept with it (the
+    title, date, type and place finders each read them)."""
+    lines = view.__dict__.get(_LINES_KEY)
+    if lines is None:
+        pairs = zip(view.text.split("\n"), view.norm.split("\n"), strict=True)
+        lines = tuple((t.strip(), n.strip()) for t, n in pairs if t.strip())
+        view.__dict__[_LINES_KEY] = lines
+    return lines
 
 
 def _head_lines(view: TextView) -> list[str]:

@@ -51,6 +51,10 @@ class ProgrammeResources:
     trigger_end_re: re.Pattern[str]
     strong_trigger_end_re: re.Pattern[str]
     regional_brand_re: re.Pattern[str]
+    # the same test as regional_brand_re (a place name, then a brand word: 青岛制造) in parts: the
+    # names, and the brand word as it must end the name
+    regional_places: frozenset[str]
+    brand_word_end_re: re.Pattern[str]
     known_label_re: re.Pattern[str]
     # the lengths of the head words, shortest first: a name ends in at most one head of each
     # length, so its heads are found by slicing its tail, not by trying every head
@@ -90,10 +94,9 @@ def programme_resources() -> ProgrammeResources:
         raise ResourceError(f"programmes.yaml: quoted_only_heads not in heads: {sorted(unknown)}")
     heads_longest_first = tuple(sorted(heads, key=len, reverse=True))
     head_alternatives = "|".join(re.escape(h) for h in heads_longest_first)
-    place_names = sorted(
-        {n for p in places() for n in (p.name, p.short) if n and p.level != "country"}, key=len
-    )
-    regional = f"^(?:{'|'.join(re.escape(n) for n in reversed(place_names))})(?:{fragments['BRAND_WORD']})$"
+    place_names = frozenset(n for p in places() for n in (p.name, p.short) if n and p.level != "country")
+    longest_first = sorted(place_names, key=len, reverse=True)
+    regional = f"^(?:{'|'.join(re.escape(n) for n in longest_first)})(?:{fragments['BRAND_WORD']})$"
     return ProgrammeResources(
         heads=heads,
         head_re=re.compile(head_alternatives),
@@ -106,6 +109,8 @@ def programme_resources() -> ProgrammeResources:
         trigger_end_re=trigger_end_re,
         strong_trigger_end_re=strong_end_re,
         regional_brand_re=re.compile(regional),
+        regional_places=place_names,
+        brand_word_end_re=re.compile(f"(?:{fragments['BRAND_WORD']})$"),
         known_label_re=re.compile("|".join(re.escape(str(label)) for label in data["known_labels"])),
         head_lengths=tuple(sorted({len(head) for head in heads})),
     )
@@ -123,7 +128,10 @@ class _Candidate:
 def _mask_titles(norm: str) -> str:
     """The text rules read: 《…》 titles become ``|`` runs (a title is a policy, not a
     programme) and "…" 「…」 quotes become “…”; the length never changes."""
-    curly = _OTHER_QUOTES_RE.sub(lambda m: "“" + next(g for g in m.groups() if g is not None) + "”", norm)
+    curly = norm
+    # (three one-character tests cost far less than a scan for a choice of openings)
+    if '"' in norm or "「" in norm or "『" in norm:
+        curly = _OTHER_QUOTES_RE.sub(lambda m: "“" + next(g for g in m.groups() if g is not None) + "”", norm)
     return TITLE_RE.sub(lambda m: "|" * len(m.group(0)), curly)
 
 
@@ -237,7 +245,8 @@ def _unquoted(masked: str) -> list[_Candidate]:
         if len(items) > 1 and kind != "trigger":
             items = items[-1:]
         start = items[0][0]
-        clause = masked[_clause_start(masked, start) : start]
+        clause_start = _clause_start(masked, start)
+        clause = masked[clause_start:start]
         heading = _is_heading(masked, start, match.end())
         spread = res.heads[head] == "system" and res.compiled["SYSTEM_SPREAD_RE"].match(
             masked[match.end() : match.end() + 4]
@@ -250,9 +259,9 @@ def _unquoted(masked: str) -> list[_Candidate]:
             or kind == "trigger"
         ):
             continue
-        if res.compiled["WON_RE"].search(masked[_clause_start(masked, start) : match.start()]):
+        if res.compiled["WON_RE"].search(masked[clause_start : match.start()]):
             continue
-        if head == "制度" and not _system_brought_in(masked, start, match.end()):
+        if head == "制度" and not _system_brought_in(masked, clause_start, start, match.end()):
             continue
         item_texts = [masked[s:e] for s, e in items]
         parallel = len(items) > 1 and len({t[:_PARALLEL_PREFIX] for t in item_texts}) == 1
@@ -268,10 +277,10 @@ def _unquoted(masked: str) -> list[_Candidate]:
     return found
 
 
-def _system_brought_in(masked: str, start: int, end: int) -> bool:
-    """A 制度 the text introduces or spreads, not one it merely tends (完善…制度)."""
+def _system_brought_in(masked: str, clause_start: int, start: int, end: int) -> bool:
+    """A 制度 the text introduces or spreads, not one it merely tends (完善…制度); its name runs
+    from ``start`` (in the clause opening at ``clause_start``) to ``end``."""
     res = programme_resources()
-    clause_start = _clause_start(masked, start)
     triggers = list(res.trigger_re.finditer(masked, clause_start, start))
     brought_in = bool(triggers) and bool(
         res.compiled["SYSTEM_TRIGGER_RE"].search(masked, clause_start, triggers[-1].end())
@@ -357,7 +366,7 @@ def _quoted(masked: str) -> list[_Candidate]:
                 )
             elif head_match:
                 kind = res.heads[head_match.group(0)]  # “你点我检”“你送我检”活动: each item shares the head
-            elif compiled["BRAND_FOLLOW_RE"].match(follow) or res.regional_brand_re.match(content):
+            elif compiled["BRAND_FOLLOW_RE"].match(follow) or _regional_brand(content):
                 kind = "brand"
             elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
                 kind = "label"
@@ -384,6 +393,16 @@ def _quoted(masked: str) -> list[_Candidate]:
     return found
 
 
+def _regional_brand(content: str) -> bool:
+    """Whether ``content`` is a place name and a brand word (青岛制造, 浙江标准): its openings are
+    looked up among the place names (one regex of every place name tried them one by one)."""
+    res = programme_resources()
+    return any(
+        content[:cut] in res.regional_places and res.brand_word_end_re.match(content, cut)
+        for cut in range(1, len(content) + 1)
+    )
+
+
 def _label_before(masked: str, position: int) -> tuple[str, int] | None:
     """A known label written right before a quote (spaces allowed inside it, as PDF text has
     them): (the label, where it starts)."""
@@ -404,12 +423,13 @@ def _merge_place_prefixed(programmes: dict[str, Programme]) -> dict[str, Program
     """A name that is another found name minus a place prefix is the same programme
     (区长质量奖 in a text that names 宝安区区长质量奖): its mentions join the longer one."""
     keys = sorted(programmes, key=len, reverse=True)
-    # every key under each of its proper tails, in the order of ``keys``: the longer names
-    # ending in a name are looked up, not searched for among all pairs
+    # every key under each of its proper tails that is a key too, in the order of ``keys``: the
+    # longer names ending in a name are looked up, not searched for among all pairs
     by_tail: dict[str, list[str]] = {}
     for key in keys:
         for cut in range(1, len(key)):
-            by_tail.setdefault(key[cut:], []).append(key)
+            if (tail := key[cut:]) in programmes:
+                by_tail.setdefault(tail, []).append(key)
     merged = dict(programmes)
     for short in keys:
         for long in by_tail.get(short, ()):
@@ -438,9 +458,11 @@ def _is_place(prefix: str) -> bool:
     ends in its level)."""
     if not prefix:
         return True
-    if prefix in _place_names():
+    names = _place_names()
+    if prefix in names:
         return True
-    heads = [n for n in _place_names() if prefix.startswith(n)]
+    # the place names the prefix opens with, found by slicing it rather than by trying every name
+    heads = [prefix[:length] for length in range(1, len(prefix)) if prefix[:length] in names]
     if (match := _DIVISION_RE.match(prefix)) is not None:
         heads.append(match.group(0))
     return any(_is_place(prefix[len(n) :]) for n in heads)

@@ -29,7 +29,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     compiled = load_patterns(PATTERN_FILE)
     missing = [
         name
-        for name in (*SHAPES, "LEVEL_SPLIT_RE", "STANDING_VERB_RE", "LEVEL_CUE_RE")
+        for name in (*SHAPES, "LEVEL_SPLIT_RE", "STANDING_VERB_RE", "LEVEL_CUE_RE", "LEVEL_KEY_RE")
         if name not in compiled
     ]
     if missing:
@@ -52,14 +52,14 @@ def _levels(view: TextView, match: re.Match[str]) -> list[tuple[int, int]]:
 
 
 def _cue_clauses(view: TextView, compiled: dict[str, re.Pattern[str]]) -> list[tuple[int, int]]:
-    """The clauses (the text structure's, ``pipeline.structure``) that a match of LEVEL_CUE_RE
-    touches, in text order: a clause holding a cue always touches one (a match at the cue's
-    position, or an earlier one running over it), and the few cue matches are cheaper to find
-    than every clause to walk."""
+    """The clauses (the text structure's, ``pipeline.structure``) that a match of LEVEL_KEY_RE
+    touches, in text order: every clause holding a match of LEVEL_CUE_RE, which holds a key word,
+    touches one (a match at the key word's position, or an earlier one running over it), and the
+    few key words are cheaper to find than every clause to walk."""
     structure = TextStructure.of(view)
     breaks, length = structure.clause_breaks, structure.length
     spans: list[tuple[int, int]] = []
-    for cue in compiled["LEVEL_CUE_RE"].finditer(view.norm):
+    for cue in compiled["LEVEL_KEY_RE"].finditer(view.norm):
         position, cue_end = cue.start(), min(max(cue.end(), cue.start() + 1), length)
         while position < cue_end:
             index = bisect_left(breaks, position)

@@ -46,8 +46,8 @@ class PlaceTable:
     county_openers: str = ""
     by_name: dict[str, tuple[Place, ...]] = field(default_factory=dict, compare=False)
     by_code: dict[str, Place] = field(default_factory=dict, compare=False)
-    # first character -> the names that open with it, longest first
-    openers: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # first character -> the lengths of the names that open with it, longest first
+    opener_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     def named(self, name: str) -> tuple[Place, ...]:
         return self.by_name.get(name, ())
@@ -71,11 +71,14 @@ class PlaceTable:
 
     def finditer(self, haystack: str) -> Iterator[tuple[int, str, tuple[Place, ...]]]:
         """(position, name matched, places of that name), left to right, longest name first."""
-        openers, position, end = self.openers, 0, len(haystack)
+        # the name at a position is looked up by slicing the text at each length a name opening
+        # with its character has, not by trying every such name (一 or 新 opens dozens)
+        by_name, opener_lengths, position, end = self.by_name, self.opener_lengths, 0, len(haystack)
         while position < end:
-            for name in openers.get(haystack[position], ()):
-                if haystack.startswith(name, position):
-                    yield position, name, self.by_name[name]
+            for length in opener_lengths.get(haystack[position], ()):
+                name = haystack[position : position + length]
+                if name in by_name:
+                    yield position, name, by_name[name]
                     position += len(name)
                     break
             else:
@@ -146,14 +149,14 @@ def build_place_table(lines: Sequence[tuple[int, str]], rules: Any, source: str 
         for name in dict.fromkeys((place.name, place.short)):
             if name:
                 by_name.setdefault(name, []).append(place)
-    openers: dict[str, list[str]] = {}
-    for name in sorted(by_name, key=lambda n: (-len(n), n)):
-        openers.setdefault(name[0], []).append(name)
+    opener_lengths: dict[str, set[int]] = {}
+    for name in by_name:
+        opener_lengths.setdefault(name[0], set()).add(len(name))
     return PlaceTable(
         rows=tuple(rows),
         needs_parent=needs_parent,
         county_openers=str(rules["county_openers"]),
         by_name={k: tuple(v) for k, v in by_name.items()},
         by_code={p.code: p for p in rows},
-        openers={k: tuple(v) for k, v in openers.items()},
+        opener_lengths={k: tuple(sorted(v, reverse=True)) for k, v in opener_lengths.items()},
     )
