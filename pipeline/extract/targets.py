@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import TypeVar
@@ -345,7 +346,13 @@ def _clean_indicator(view: TextView, start: int, end: int) -> tuple[int, int]:
 
 
 def _indicator_text(view: TextView, start: int, end: int) -> str:
-    return _INDICATOR_DROP_RE.sub("", view.text[start:end])
+    return _without_dropped(view.text[start:end])
+
+
+@lru_cache(maxsize=8192)
+def _without_dropped(text: str) -> str:
+    """``text`` less the characters an indicator never keeps (cached: indicator names recur)."""
+    return _INDICATOR_DROP_RE.sub("", text)
 
 
 def _value_ends_well(view: TextView, end: int, clause_end: int) -> bool:
@@ -369,13 +376,14 @@ def _object_end(view: TextView, start: int, clause_end: int) -> int:
     return match.start() if match else clause_end
 
 
-def _split_parts(indicator: str, distributive: bool) -> list[str]:
+@lru_cache(maxsize=8192)
+def _split_parts(indicator: str, distributive: bool) -> tuple[str, ...]:
     """``A和B均达到X`` → [A, B]: split when the text distributes the value (均, 分别) or every
     part names a measure of its own; otherwise ``A和B`` is one name (中国质量奖及提名奖获奖数量)."""
     rules = target_rules()
     parts = [p for p in rules.split_re.split(indicator) if p]
     if len(parts) < 2 or not (distributive or all(_measured(p) for p in parts)):
-        return [indicator]
+        return (indicator,)
     first, last = parts[0], parts[-1]
     if len(first) <= _SHORT_MODIFIER and len(last) > len(first) and _measured(last) and not _measured(first):
         # 城镇和农村居民人均可支配收入: the short first part swaps in for the last one's modifier,
@@ -386,7 +394,7 @@ def _split_parts(indicator: str, distributive: bool) -> list[str]:
         # 食品生产企业自查率和自查报告率: the second part shares the first one's subject
         anchor = completed[0].find(part[:2]) if len(part) >= 2 else -1
         completed.append(completed[0][:anchor] + part if anchor > 0 else part)
-    return completed
+    return tuple(completed)
 
 
 def _modifier_length(part: str, longest: int) -> int:
@@ -775,7 +783,7 @@ def _build(
             value.unit = last.unit
         if value.qualifier is None and value.prefix is None:
             value.qualifier = last.qualifier
-    parts = _split_parts(found.indicator, found.distributive)
+    parts: Sequence[str] = _split_parts(found.indicator, found.distributive)
     if len(parts) == 1 and len(values) == 2 and found.distributive:
         parts = _paired_parts(found.indicator)  # 城乡…分别提高到800元和500元
     if len(parts) == len(values):
@@ -1050,7 +1058,7 @@ def _deduplicate(view: TextView, targets: list[Target]) -> list[Target]:
 
     groups: dict[tuple[str, float, str | None], list[Target]] = {}
     for target in targets:
-        key = (_INDICATOR_DROP_RE.sub("", target.indicator), target.value, target.unit)
+        key = (_without_dropped(target.indicator), target.value, target.unit)
         groups.setdefault(key, []).append(target)
     kept: list[Target] = []
     for group in groups.values():
@@ -1099,7 +1107,7 @@ def _in_headline(view: TextView, target: Target | Result, zone_end: int) -> bool
 
 
 def _restates(short: str, long: str) -> bool:
-    a, b = sorted((_INDICATOR_DROP_RE.sub("", short), _INDICATOR_DROP_RE.sub("", long)), key=len)
+    a, b = sorted((_without_dropped(short), _without_dropped(long)), key=len)
     if not a:
         return False
     shared = sum((Counter(a) & Counter(b)).values())
@@ -1161,7 +1169,7 @@ def _deduplicate_results(results: list[Result]) -> list[Result]:
     seen: set[tuple[str, float, str | None, int | None]] = set()
     kept: list[Result] = []
     for result in results:
-        key = (_INDICATOR_DROP_RE.sub("", result.indicator), result.value, result.unit, result.period)
+        key = (_without_dropped(result.indicator), result.value, result.unit, result.period)
         if key not in seen:
             seen.add(key)
             kept.append(result)

@@ -58,11 +58,14 @@ def comparator_lexicon() -> ComparatorLexicon:
     return ComparatorLexicon(predicates, qualifiers, prefixes, inner)
 
 
+_BARE = Predicate()  # frozen: one shared value (this runs for every value read)
+
+
 def resolve_predicate(words: str | None) -> Predicate:
     """The predicate's meaning; no predicate (a bare figure) is ``eq`` level."""
     if not words:
-        return Predicate()
-    return comparator_lexicon().predicates.get(words, Predicate())
+        return _BARE
+    return comparator_lexicon().predicates.get(words, _BARE)
 
 
 def resolve_comparator(predicate: Predicate, prefix: str | None = None, qualifier: str | None = None) -> str:
