@@ -42,6 +42,7 @@ DEADLINE_RULES = (
 _RULE_KEY_RE = re.compile("[年五]")
 _RULE_BARRIER_RE = re.compile("[。！？!?；;\n]")  # one character per match (see _key_stretches)
 FULL_SCAN_RULES = frozenset({"RANGE_RE"})
+_STRETCHES_KEY = "_zp_key_stretches"
 # Rules that name a reporting date rather than a deadline when the year is not ahead.
 REPORTING_RULES = frozenset({"lead_year", "as_of"})
 # Rules whose year depends on the document's year.
@@ -194,6 +195,16 @@ def _key_stretches(norm: str) -> list[tuple[int, int]]:
     return stretches
 
 
+def key_stretches(view: TextView) -> list[tuple[int, int]]:
+    """The view's key stretches (``_key_stretches``), found once per view and kept with it: the
+    deadline rules and the time scope's FACT_YEAR_RE both read them."""
+    cached = view.__dict__.get(_STRETCHES_KEY)
+    if cached is None:
+        cached = _key_stretches(view.norm)
+        view.__dict__[_STRETCHES_KEY] = cached
+    return cached
+
+
 def _rule_matches(
     pattern: re.Pattern[str], norm: str, stretches: list[tuple[int, int]] | None
 ) -> Iterator[re.Match[str]]:
@@ -205,6 +216,12 @@ def _rule_matches(
         yield from pattern.finditer(norm, start, end)
 
 
+def key_matches(pattern: re.Pattern[str], view: TextView) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(view.norm)`` for a pattern with the two properties of the stretch-read
+    deadline rules (see _RULE_KEY_RE), read only over the view's key stretches."""
+    return _rule_matches(pattern, view.norm, key_stretches(view))
+
+
 def extract_deadlines(
     view: TextView, published_year: int | None = None, *, title: str | None = None
 ) -> list[Deadline]:
@@ -213,7 +230,7 @@ def extract_deadlines(
     found = patterns()
     taken = bytearray(len(view.norm))  # characters an earlier (higher-priority) rule matched
     deadlines: list[Deadline] = []
-    stretches = _key_stretches(view.norm)
+    stretches = key_stretches(view)
     for name in DEADLINE_RULES:
         rule = name.removesuffix("_RE").lower()
         for match in _rule_matches(found[name], view.norm, None if name in FULL_SCAN_RULES else stretches):

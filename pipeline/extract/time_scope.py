@@ -22,6 +22,7 @@ from pipeline.extract.deadlines import (
     TITLE_RULES,
     document_year,
     extract_deadlines,
+    key_matches,
     parse_year,
     patterns,
     words,
@@ -196,7 +197,9 @@ class TimeScope:
         if doc_year is not None:
             markers += [
                 _Marker(m.start("year"), None, True, parse_year(m.group("year")))
-                for m in found["FACT_YEAR_RE"].finditer(self.view.norm)
+                # a year opening a clause holds 年 and no clause mark: read over the key stretches
+            # only, as the deadline rules are (a whole-text scan tried every position)
+            for m in key_matches(found["FACT_YEAR_RE"], self.view)
                 if parse_year(m.group("year")) < doc_year
             ]
         return markers
