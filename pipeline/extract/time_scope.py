@@ -195,11 +195,11 @@ class TimeScope:
             if doc_year is None or parse_year(m.group("year")) < doc_year
         ]
         if doc_year is not None:
+            # a year opening a clause holds 年 and no clause mark: read over the key stretches
+            # only, as the deadline rules are (a whole-text scan tried every position)
             markers += [
                 _Marker(m.start("year"), None, True, parse_year(m.group("year")))
-                # a year opening a clause holds 年 and no clause mark: read over the key stretches
-            # only, as the deadline rules are (a whole-text scan tried every position)
-            for m in key_matches(found["FACT_YEAR_RE"], self.view)
+                for m in key_matches(found["FACT_YEAR_RE"], self.view)
                 if parse_year(m.group("year")) < doc_year
             ]
         return markers
