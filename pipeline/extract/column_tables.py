@@ -52,6 +52,9 @@ _ROLES = (
 VALUE_ROLES = ("target", "base", "amount", "change")
 BODY_ROLES = ("lead", "responsible")
 _SPACE_RE = re.compile(r"\s+")
+# whether a span holds a space at all: a pattern opening with a set, which the engine skips
+# ahead to (``\s+`` opens with a repeat and is tried at every position of every line)
+_ANY_SPACE_RE = re.compile(r"\s")
 _TOKEN_RE = re.compile(r"\S+")
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
 _MIN_HEADER_CELLS = 2
@@ -111,7 +114,7 @@ def _plan_periods() -> dict[str, int]:
     return {str(k): int(v) for k, v in load_yaml("deadline_words.yaml")["plan_periods"].items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell's text span, trimmed of spaces (``start == end`` for an empty cell)."""
 
@@ -235,7 +238,7 @@ def _header(norm: str, cells: list[Cell], document_year: int | None, minimum: in
 # -- finding tables ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int
     end: int
@@ -311,7 +314,9 @@ def _find_tables(view: TextView, document_year: int | None) -> list[Table]:
                 tables.append(table)
                 continue
         # a space inside the line's trimmed cell: two spaced cells or more (no split without one)
-        if line.kind in ("short", "text") and _SPACE_RE.search(norm, line.cells[0].start, line.cells[0].end):
+        if line.kind in ("short", "text") and _ANY_SPACE_RE.search(
+            norm, line.cells[0].start, line.cells[0].end
+        ):
             # a header with its cells apart by spaces (a table pasted from a PDF or a word processor)
             columns = _header(norm, _spaced_cells(norm, line), document_year, _MIN_FLAT_HEADER_CELLS)
             if columns is not None and all(c.role != "remark" for c in columns):
