@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pipeline.extract.deadlines import (
+    _LINE_CROSSING_BARRIER_RE,
     _RULE_BARRIER_RE,
-    _SENTENCE_BARRIER_RE,
     DEADLINE_RULES,
     FULL_SCAN_RULES,
     LINE_CROSSING_RULES,
@@ -72,7 +72,7 @@ def _read_as_extract_deadlines_does(name: str, norm: str) -> list[tuple[int, int
     found = patterns()
     if name in FULL_SCAN_RULES:
         return [m.span() for m in found[name].finditer(norm)]
-    barrier = _SENTENCE_BARRIER_RE if name in LINE_CROSSING_RULES else _RULE_BARRIER_RE
+    barrier = _LINE_CROSSING_BARRIER_RE if name in LINE_CROSSING_RULES else _RULE_BARRIER_RE
     return [m.span() for m in _rule_matches(found[name], norm, _key_stretches(norm, barrier))]
 
 
