@@ -229,8 +229,11 @@ def _rule_matches(
     if stretches is None:
         yield from pattern.finditer(norm)
         return
+    search = pattern.search
     for start, end in stretches:
-        yield from pattern.finditer(norm, start, end)
+        # most stretches hold no match of a given rule: one search tells, without an iterator
+        if search(norm, start, end) is not None:
+            yield from pattern.finditer(norm, start, end)
 
 
 def key_matches(pattern: re.Pattern[str], view: TextView) -> Iterator[re.Match[str]]:
