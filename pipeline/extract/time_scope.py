@@ -296,9 +296,6 @@ class TimeScope:
 
     # -- answering ------------------------------------------------------------------------
 
-    def _clause_bounds(self, start: int, end: int) -> tuple[int, int]:
-        return self.structure.clause_around(start, end)
-
     def _latest_before(self, starts: list[int], offset: int) -> int | None:
         index = bisect_right(starts, offset) - 1
         return starts[index] if index >= 0 else None
@@ -343,7 +340,7 @@ class TimeScope:
 
     def at(self, start: int, end: int) -> TimeContext:
         """The time context of the clause ``text[start:end]``."""
-        clause_start, clause_end = self._clause_bounds(start, end)
+        clause_start, clause_end = self.structure.clause_around(start, end)
         marker = self._own_marker(clause_start, clause_end, start)
         source = "clause"
         if marker is None:
