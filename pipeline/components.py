@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract import ner
 from pipeline.extract.agencies import extract_agencies
+from pipeline.extract.column_tables import table_rules
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.deadlines import extract_deadlines
 from pipeline.extract.document_fields import extract_document_fields
@@ -388,6 +389,9 @@ class TargetsComponent:
     default_config={"judge": "rules"},
 )
 def make_targets(nlp: Language, name: str, judge: str) -> TargetsComponent:
+    # the column tables' rules (column_tables.yaml with the unit and comparator lexicons, some
+    # 50 ms) are compiled with the pipeline, not by the first document a worker extracts
+    table_rules()
     return TargetsComponent(name, load_judge(judge))
 
 

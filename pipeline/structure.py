@@ -3,8 +3,8 @@
 Every extractor and the time scope ask this layer where a clause, paragraph or section begins and
 ends, instead of each splitting the text with a pattern of its own. The patterns live in
 ``resources/zh/structure.yaml`` and run over the view's matching form (``TextView.norm``); the
-sentences are the view's own (``pipeline.textview``). A structure is built once per view, with
-one pass per pattern, and each question is then a bisection.
+sentences are the view's own (``pipeline.textview``). A structure is built once per view, and
+each question is then a bisection.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pipeline.resources import ResourceError, load_patterns
 from pipeline.textview import TextView
 
 PATTERN_FILE = "structure.yaml"
-_PATTERNS = ("CLAUSE_BREAK_RE", "TOP_HEADING_RE", "HEADING_RE")
+_PATTERNS = ("CLAUSE_BREAK_RE", "TOP_HEADING_RE", "HEADING_RE", "HEADING_START_RE")
 _CACHE_KEY = "_zp_structure"
 _NEWLINE_RE = re.compile("\n")
 
@@ -59,7 +59,11 @@ class TextStructure:
     def build(cls, view: TextView) -> TextStructure:
         found = structure_patterns()
         norm = view.norm
-        headings = [m.start() for m in found["HEADING_RE"].finditer(norm)]
+        # HEADING_RE opens with a line anchor or a lookbehind, so a whole-text scan tries every
+        # position; it is tried only where a heading can start (structure.yaml)
+        heading = found["HEADING_RE"].match
+        starts = [0] + [m.end() for m in found["HEADING_START_RE"].finditer(norm)]
+        headings = [start for start in starts if heading(norm, start)]
         top_heading = found["TOP_HEADING_RE"]
         return cls(
             length=len(norm),

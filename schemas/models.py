@@ -177,22 +177,24 @@ class Document(_Model):
     @model_validator(mode="after")
     def _offsets_index_text(self) -> Document:
         text = self.text
-        groups: dict[str, list] = {
-            "targets": self.targets,
-            "results": self.results,
-            "qualitative": self.qualitative,
-            "deadlines": self.deadlines,
-            "programmes": self.programmes,
-            "policies_cited": self.policies_cited,
-            "agencies": self.agencies,
-        }
-        for field_name, items in groups.items():
+        # (name, items, whether the items hold mentions): reading a missing field with
+        # getattr(item, "mentions", []) went through pydantic's slow attribute fallback
+        groups: tuple[tuple[str, list, bool], ...] = (
+            ("targets", self.targets, False),
+            ("results", self.results, False),
+            ("qualitative", self.qualitative, False),
+            ("deadlines", self.deadlines, False),
+            ("programmes", self.programmes, True),
+            ("policies_cited", self.policies_cited, True),
+            ("agencies", self.agencies, True),
+        )
+        for field_name, items, has_mentions in groups:
             for i, item in enumerate(items):
                 if item.end > len(text) or text[item.start : item.end] != item.evidence:
                     raise ValueError(
                         f"{field_name}[{i}]: evidence {item.evidence!r} is not text[{item.start}:{item.end}]"
                     )
-                for mention in getattr(item, "mentions", []):
+                for mention in item.mentions if has_mentions else ():
                     if text[mention.start : mention.end] != mention.text:
                         raise ValueError(
                             f"{field_name}[{i}]: mention {mention.text!r} is not "

@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from pipeline.extract.deadlines import DEADLINE_RULES, _key_stretches, _rule_matches, patterns
+from pipeline.extract.deadlines import (
+    _LINE_CROSSING_BARRIER_RE,
+    _RULE_BARRIER_RE,
+    DEADLINE_RULES,
+    FULL_SCAN_RULES,
+    LINE_CROSSING_RULES,
+    _key_stretches,
+    _rule_matches,
+    patterns,
+)
 from pipeline.resources import guarded_compile
 from pipeline.textview import matching_form
 
@@ -59,14 +68,34 @@ def test_no_guard_when_it_cannot_be_stated_or_would_not_help(body: str) -> None:
     assert guarded_compile(body).pattern == body
 
 
+def _read_as_extract_deadlines_does(name: str, norm: str) -> list[tuple[int, int]]:
+    found = patterns()
+    if name in FULL_SCAN_RULES:
+        return [m.span() for m in found[name].finditer(norm)]
+    barrier = _LINE_CROSSING_BARRIER_RE if name in LINE_CROSSING_RULES else _RULE_BARRIER_RE
+    return [m.span() for m in _rule_matches(found[name], norm, _key_stretches(norm, barrier))]
+
+
 def test_deadline_rules_over_key_stretches_match_as_over_the_whole_text() -> None:
     found = patterns()
-    for sentence in SENTENCES:
+    # a range whose dash sits between line breaks (a title broken over lines)
+    for sentence in [*SENTENCES, "行动方案(2023\n—\n2025年)\n到2027年底前,完成改造。"]:
         norm = matching_form(sentence)
-        stretches = _key_stretches(norm)
         for name in DEADLINE_RULES:
             whole = [m.span() for m in found[name].finditer(norm)]
-            assert [m.span() for m in _rule_matches(found[name], norm, stretches)] == whole
+            assert _read_as_extract_deadlines_does(name, norm) == whole
+
+
+def test_deadline_rules_over_key_stretches_match_as_over_every_shared_document(shared) -> None:
+    found = patterns()
+    matches = 0
+    for path in sorted((shared / "corpus").glob("*/*.txt")):
+        norm = matching_form(path.read_text(encoding="utf-8"))
+        for name in DEADLINE_RULES:
+            whole = [m.span() for m in found[name].finditer(norm)]
+            assert _read_as_extract_deadlines_does(name, norm) == whole, (name, path.name)
+            matches += len(whole)
+    assert matches > 500  # the plans and reports are full of deadlines: the check did read some
 
 
 def test_without_the_private_parser_patterns_compile_unguarded(monkeypatch: pytest.MonkeyPatch) -> None:

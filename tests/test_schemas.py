@@ -45,6 +45,25 @@ def test_offsets_must_index_the_text() -> None:
         )
 
 
+@pytest.mark.parametrize("field", ["programmes", "policies_cited", "agencies"])
+def test_mentions_must_index_the_text(field: str) -> None:
+    """Every item class that holds mentions has them checked against the text too."""
+    from schemas import Agency, CitedPolicy, Mention, Programme
+
+    text = "推进农产品质量安全追溯,农产品质量安全追溯覆盖全市。"
+    name = "农产品质量安全追溯"
+    first, second = text.index(name), text.rindex(name)
+    cls = {"programmes": Programme, "policies_cited": CitedPolicy, "agencies": Agency}[field]
+
+    def item(mention_start: int) -> object:
+        mention = Mention(start=mention_start, end=mention_start + len(name), text=name)
+        return cls(start=first, end=first + len(name), evidence=name, name=name, mentions=[mention])
+
+    assert len(getattr(Document(doc="d", text=text, **{field: [item(second)]}), field)[0].mentions) == 1
+    with pytest.raises(ValidationError, match="mention"):
+        Document(doc="d", text=text, **{field: [item(second + 1)]})
+
+
 def test_span_length_must_equal_evidence_length() -> None:
     with pytest.raises(ValidationError, match="length"):
         _target(end=_target().end + 1)

@@ -85,16 +85,19 @@ HEADINGS = (
 )
 
 
-def test_the_top_headings_picked_out_of_the_headings_are_those_the_pattern_finds(shared) -> None:
-    """The structure picks the top-level headings out of the headings (one whole-text scan
-    instead of two): they must be exactly what TOP_HEADING_RE finds in the whole text."""
-    texts = [HEADINGS, REPORT, HEADINGS.replace("\n", "。")]
+def test_the_headings_are_those_the_patterns_find_in_the_whole_text(shared) -> None:
+    """The structure tries HEADING_RE only after a HEADING_START_RE character and picks the
+    top-level headings out of the headings (no whole-text scan): they must be exactly what
+    HEADING_RE and TOP_HEADING_RE find in the whole text."""
+    texts = [HEADINGS, REPORT, HEADINGS.replace("\n", "。"), "一、总体要求!二、重点任务?(三)保障措施"]
     texts += [path.read_text(encoding="utf-8") for path in sorted((shared / "corpus").glob("*/*.txt"))]
-    top_heading = structure_patterns()["TOP_HEADING_RE"]
-    tops = 0
+    heading, top_heading = structure_patterns()["HEADING_RE"], structure_patterns()["TOP_HEADING_RE"]
+    headings = tops = 0
     for text in texts:
         view, structure = _structure(text)
+        assert structure.heading_starts == [m.start() for m in heading.finditer(view.norm)]
         found = [m.start() for m in top_heading.finditer(view.norm)]
         assert structure.top_heading_starts == found
+        headings += len(structure.heading_starts)
         tops += len(found)
-    assert tops > 100  # the reports and plans have their sections: the check did read some
+    assert tops > 100 and headings > tops  # the reports and plans have sections: the check read some

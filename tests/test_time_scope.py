@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.deadlines import extract_deadlines
+from pipeline.extract.deadlines import extract_deadlines, key_matches, patterns
 from pipeline.extract.time_scope import TimeContext, TimeScope
 from pipeline.textview import TextView
 
@@ -183,6 +183,45 @@ def test_dev_gold_deadlines(shared: Path) -> None:
 def test_past_cues_mark_the_clause(phrase: str) -> None:
     scope = scope_of(f"到2025年,{phrase}全市新增企业1000家。", 2025)
     assert at(scope, "全市新增企业1000家").past
+
+
+@pytest.mark.parametrize("cue", ["2024年以来", "1-6月", "1至12月", "10—12月"])
+def test_cues_opening_with_digits_are_found_in_their_clause(cue: str) -> None:
+    """The digit-led cues are found at the character after the digits (deadlines.yaml): they
+    still mark their own clause, and only it."""
+    title = "2025年政府工作报告"
+    with_cue = scope_of(f"全市{cue}同比新增企业1000家,新增就业5万人。", title=title)
+    assert at(with_cue, "同比新增企业1000家").period == 2025  # a current-year cue: the report's year
+    assert at(with_cue, "新增就业5万人").past is False
+    without = scope_of("全市同比新增企业1000家。", title=title)
+    assert at(without, "同比新增企业1000家").period == 2024  # a past cue in a report: the year before
+    since = scope_of(f"全市{cue}新增企业1000家,新增就业5万人。", 2025)
+    assert at(since, "新增企业1000家").past is ("以来" in cue)
+    assert at(since, "新增就业5万人").past is False
+
+
+def test_cue_patterns_let_the_engine_skip_ahead() -> None:
+    """The time scope scans the whole text for its cues: each pattern opens with literals only
+    (a branch opening with a digit made the engine try every position)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    found = patterns()
+    for name in ("PAST_CUE_RE", "CURRENT_CUE_RE", "WEAK_PAST_CUE_RE", "FUTURE_CUE_RE"):
+        parsed = _parser.parse(found[name].pattern)
+        assert _compiler._get_literal_prefix(parsed, 0)[0] or _compiler._get_charset_prefix(parsed, 0), name
+
+
+def test_fact_years_over_the_key_stretches_are_those_of_the_whole_text(shared: Path) -> None:
+    """The time scope reads FACT_YEAR_RE over the key stretches only (as the deadline rules):
+    every shared document gives the same matches as a whole-text scan."""
+    fact_year = patterns()["FACT_YEAR_RE"]
+    years = 0
+    for path in sorted((shared / "corpus").glob("*/*.txt")):
+        view = TextView.from_text(path.read_text(encoding="utf-8"))
+        whole = [m.span() for m in fact_year.finditer(view.norm)]
+        assert [m.span() for m in key_matches(fact_year, view)] == whole, path.name
+        years += len(whole)
+    assert years > 100  # the reports open clauses with years: the check did read some
 
 
 def test_next_step_turns_a_review_paragraph_forward() -> None:

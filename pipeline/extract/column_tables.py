@@ -111,7 +111,7 @@ def _plan_periods() -> dict[str, int]:
     return {str(k): int(v) for k, v in load_yaml("deadline_words.yaml")["plan_periods"].items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell's text span, trimmed of spaces (``start == end`` for an empty cell)."""
 
@@ -166,6 +166,13 @@ def _trimmed(norm: str, start: int, end: int) -> Cell:
     while end > start and norm[end - 1].isspace():
         end -= 1
     return Cell(start, end)
+
+
+def _has_space(norm: str, cell: Cell) -> bool:
+    """Whether a trimmed cell holds white space (inside it: its ends have none). str.split stops
+    at the first one and reads a long line several times faster than a regex scan for white
+    space (the same characters: both use Unicode's white space)."""
+    return len(norm[cell.start : cell.end].split(maxsplit=1)) > 1
 
 
 def _key(text: str) -> str:
@@ -235,7 +242,7 @@ def _header(norm: str, cells: list[Cell], document_year: int | None, minimum: in
 # -- finding tables ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int
     end: int
@@ -311,7 +318,7 @@ def _find_tables(view: TextView, document_year: int | None) -> list[Table]:
                 tables.append(table)
                 continue
         # a space inside the line's trimmed cell: two spaced cells or more (no split without one)
-        if line.kind in ("short", "text") and _SPACE_RE.search(norm, line.cells[0].start, line.cells[0].end):
+        if line.kind in ("short", "text") and _has_space(norm, line.cells[0]):
             # a header with its cells apart by spaces (a table pasted from a PDF or a word processor)
             columns = _header(norm, _spaced_cells(norm, line), document_year, _MIN_FLAT_HEADER_CELLS)
             if columns is not None and all(c.role != "remark" for c in columns):

@@ -35,13 +35,18 @@ DEADLINE_RULES = (
     "LEAD_YEAR_RE",
 )
 # Every rule's match holds 年 or (PLAN_PERIOD_RE) 五, and none but RANGE_RE (whose dash may sit
-# between line breaks) consumes a clause-breaking mark below (lookbehinds may read one: they see
-# the whole text). So those rules only ever match inside a stretch between two such marks that
-# holds 年 or 五; scanning only those stretches (about a fifth of a report) finds the same matches.
-# A new rule that breaks either property must join FULL_SCAN_RULES.
-_RULE_KEY_RE = re.compile("[年五]")
-_RULE_BARRIER_RE = re.compile("[。！？!?；;\n]")  # one character per match (see _key_stretches)
-FULL_SCAN_RULES = frozenset({"RANGE_RE"})
+# between line breaks) consumes a clause mark below (lookbehinds and lookaheads may read one: they
+# see the whole text, and each stretch ends with its closing mark). So those rules only ever match
+# inside a stretch between two such marks that holds 年 or 五 (about a clause); scanning only those
+# stretches (a tenth of a report) finds the same matches. RANGE_RE consumes no mark but the line
+# break: it is read over the stretches between the other marks (LINE_CROSSING_RULES). A new rule
+# whose match may lack both keys, or hold one of the other marks, must join FULL_SCAN_RULES.
+_RULE_KEYS = ("年", "五")
+_RULE_BARRIER_RE = re.compile("[。！？!?；;\n,:]")  # one character per match (see _key_stretches)
+_LINE_CROSSING_BARRIER_RE = re.compile("[。！？!?；;,:]")  # the marks without the line break
+LINE_CROSSING_RULES = frozenset({"RANGE_RE"})
+FULL_SCAN_RULES: frozenset[str] = frozenset()
+_STRETCHES_KEY = "_zp_key_stretches"
 # Rules that name a reporting date rather than a deadline when the year is not ahead.
 REPORTING_RULES = frozenset({"lead_year", "as_of"})
 # Rules whose year depends on the document's year.
@@ -171,38 +176,70 @@ def _resolve(match: re.Match[str], rule: str, doc_year: int | None) -> tuple[int
     return year, month
 
 
-def _key_stretches(norm: str) -> list[tuple[int, int]]:
-    """The stretches between clause-breaking marks that hold 年 or 五, each with its closing
-    mark (a rule's lookahead may read it), merged where they touch.
+def _key_positions(norm: str) -> list[int]:
+    """Where 年 and 五 stand, in text order (str.find: a regex scan for the two characters
+    took longer than everything else here)."""
+    positions: list[int] = []
+    for key in _RULE_KEYS:
+        position = norm.find(key)
+        while position >= 0:
+            positions.append(position)
+            position = norm.find(key, position + 1)
+    return sorted(positions)
 
-    Three searches per stretch: the next key, the mark after it, and the mark before it (the
-    first one in the reversed text); not a list of every mark in the text.
+
+def _key_stretches(norm: str, barrier: re.Pattern[str] = _RULE_BARRIER_RE) -> list[tuple[int, int]]:
+    """The stretches between ``barrier`` marks (clause-breaking marks) that hold 年 or 五, each
+    with its closing mark (a rule's lookahead may read it), merged where they touch.
+
+    Two searches per stretch: the mark after its first key, and the mark before it (the first
+    one in the reversed text); not a list of every mark in the text.
     """
     reverse = norm[::-1]
     stretches: list[tuple[int, int]] = []
-    position = 0
-    while (key := _RULE_KEY_RE.search(norm, position)) is not None:
-        after = _RULE_BARRIER_RE.search(norm, key.start())
+    end = 0
+    for key in _key_positions(norm):
+        if key < end:
+            continue  # inside the last stretch
+        after = barrier.search(norm, key)
         end = after.start() + 1 if after else len(norm)
-        before = _RULE_BARRIER_RE.search(reverse, len(norm) - key.start())
+        before = barrier.search(reverse, len(norm) - key)
         start = len(norm) - before.start() if before else 0
         if stretches and start <= stretches[-1][1]:
             stretches[-1] = (stretches[-1][0], end)
         else:
             stretches.append((start, end))
-        position = end
     return stretches
+
+
+def key_stretches(view: TextView) -> list[tuple[int, int]]:
+    """The view's key stretches (``_key_stretches``), found once per view and kept with it: the
+    deadline rules and the time scope's FACT_YEAR_RE both read them."""
+    cached = view.__dict__.get(_STRETCHES_KEY)
+    if cached is None:
+        cached = _key_stretches(view.norm)
+        view.__dict__[_STRETCHES_KEY] = cached
+    return cached
 
 
 def _rule_matches(
     pattern: re.Pattern[str], norm: str, stretches: list[tuple[int, int]] | None
 ) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(norm)``, read only over ``stretches`` when given (see _RULE_KEY_RE)."""
+    """``pattern.finditer(norm)``, read only over ``stretches`` when given (see _RULE_KEYS)."""
     if stretches is None:
         yield from pattern.finditer(norm)
         return
+    search = pattern.search
     for start, end in stretches:
-        yield from pattern.finditer(norm, start, end)
+        # most stretches hold no match of a given rule: one search tells, without an iterator
+        if search(norm, start, end) is not None:
+            yield from pattern.finditer(norm, start, end)
+
+
+def key_matches(pattern: re.Pattern[str], view: TextView) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(view.norm)`` for a pattern with the two properties of the stretch-read
+    deadline rules (see _RULE_KEYS), read only over the view's key stretches."""
+    return _rule_matches(pattern, view.norm, key_stretches(view))
 
 
 def extract_deadlines(
@@ -213,10 +250,12 @@ def extract_deadlines(
     found = patterns()
     taken = bytearray(len(view.norm))  # characters an earlier (higher-priority) rule matched
     deadlines: list[Deadline] = []
-    stretches = _key_stretches(view.norm)
+    stretches = key_stretches(view)
+    crossing_stretches = _key_stretches(view.norm, _LINE_CROSSING_BARRIER_RE)
     for name in DEADLINE_RULES:
         rule = name.removesuffix("_RE").lower()
-        for match in _rule_matches(found[name], view.norm, None if name in FULL_SCAN_RULES else stretches):
+        read = crossing_stretches if name in LINE_CROSSING_RULES else stretches
+        for match in _rule_matches(found[name], view.norm, None if name in FULL_SCAN_RULES else read):
             if match.end() == match.start():
                 continue
             if any(taken[match.start() : match.end()]):

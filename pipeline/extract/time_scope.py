@@ -22,16 +22,17 @@ from pipeline.extract.deadlines import (
     TITLE_RULES,
     document_year,
     extract_deadlines,
+    key_matches,
     parse_year,
     patterns,
     words,
 )
-from pipeline.structure import TextStructure, structure_patterns
+from pipeline.structure import TextStructure
 from pipeline.textview import TextView, matching_form
 from schemas import Deadline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeContext:
     """What the time cues say about a clause: the deadline that governs it (None when there is
     none) and whether it reports the past (a review of last year, an achieved value).
@@ -116,14 +117,13 @@ class TimeScope:
         self._opening_starts = [m.start for m in opening]
 
         self.bulletin_year = self._bulletin_year(found)
-        self._past_spans = _merge_spans(self._past_paragraphs(found) + self._past_sections(found))
+        past_paragraph = found["PAST_PARAGRAPH_RE"].match
+        reviewing = [start for start in self._paragraph_starts if past_paragraph(norm, start)]
+        self._past_spans = _merge_spans(self._past_paragraphs(reviewing) + self._past_sections(found))
         self._past_span_starts = [start for start, _ in self._past_spans]
         self._past_span_years = self._span_years(found)
         # review openers (过去一年… / 过去五年…, 一、2023年工作回顾) and whether each covers several years
-        openers = sorted(
-            {start for start in self._paragraph_starts if found["PAST_PARAGRAPH_RE"].match(norm, start)}
-            | set(self.structure.top_heading_starts)
-        )
+        openers = sorted(set(reviewing) | set(self.structure.top_heading_starts))
         self._review_openers = openers
         self._review_multi = [bool(found["MULTI_YEAR_REVIEW_RE"].search(self._heading(o))) for o in openers]
         self._current_cues = [m.start() for m in found["CURRENT_CUE_RE"].finditer(norm)]
@@ -149,7 +149,10 @@ class TimeScope:
         paragraph starts a new topic.
         """
         norm = self.view.norm
-        heading = structure_patterns()["HEADING_RE"]
+        # the lines that open on a heading: the structure's headings at line starts (HEADING_RE
+        # reads nothing across a line break, so matching it on the line alone finds the same)
+        headings = set(self.structure.heading_starts)
+        continuation, sentence_end = found["CONTINUATION_RE"].match, found["SENTENCE_END_RE"].search
         floors: list[int] = []
         previous_is_table = previous_is_heading = False
         starts = self._paragraph_starts
@@ -160,15 +163,11 @@ class TimeScope:
                 floors.append(floors[-1] if floors else start)
                 continue
             is_table = "|" in line
-            continues = (
-                bool(found["CONTINUATION_RE"].match(line))
-                or (is_table and previous_is_table)
-                or previous_is_heading
-            )
+            continues = bool(continuation(line)) or (is_table and previous_is_table) or previous_is_heading
             floors.append(floors[index - 1] if continues and floors else start)
             previous_is_table = is_table
             # A heading line (二、2026年工作总体要求和主要目标) governs the paragraph under it.
-            previous_is_heading = bool(heading.match(line)) and not found["SENTENCE_END_RE"].search(line)
+            previous_is_heading = start in headings and not sentence_end(line)
         return floors
 
     def _opens_paragraph(self, found: dict[str, re.Pattern[str]], offset: int) -> bool:
@@ -194,9 +193,11 @@ class TimeScope:
             if doc_year is None or parse_year(m.group("year")) < doc_year
         ]
         if doc_year is not None:
+            # a year opening a clause holds 年 and no clause mark: read over the key stretches
+            # only, as the deadline rules are (a whole-text scan tried every position)
             markers += [
                 _Marker(m.start("year"), None, True, parse_year(m.group("year")))
-                for m in found["FACT_YEAR_RE"].finditer(self.view.norm)
+                for m in key_matches(found["FACT_YEAR_RE"], self.view)
                 if parse_year(m.group("year")) < doc_year
             ]
         return markers
@@ -208,13 +209,10 @@ class TimeScope:
     def _paragraph_end(self, offset: int) -> int:
         return self.structure.paragraph_end(offset)
 
-    def _past_paragraphs(self, found: dict[str, re.Pattern[str]]) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        norm = self.view.norm
-        for start in self._paragraph_starts:
-            if found["PAST_PARAGRAPH_RE"].match(norm, start):
-                spans.append((start, self._paragraph_end(start)))
-        return spans
+    def _past_paragraphs(self, reviewing: list[int]) -> list[tuple[int, int]]:
+        """The spans of the paragraphs that open on a review (the starts PAST_PARAGRAPH_RE
+        matches at: ``reviewing``)."""
+        return [(start, self._paragraph_end(start)) for start in reviewing]
 
     def _span_years(self, found: dict[str, re.Pattern[str]]) -> list[int | None]:
         """For each past span, the year its heading names (一、2023年工作回顾), else None."""
@@ -298,9 +296,6 @@ class TimeScope:
 
     # -- answering ------------------------------------------------------------------------
 
-    def _clause_bounds(self, start: int, end: int) -> tuple[int, int]:
-        return self.structure.clause_around(start, end)
-
     def _latest_before(self, starts: list[int], offset: int) -> int | None:
         index = bisect_right(starts, offset) - 1
         return starts[index] if index >= 0 else None
@@ -345,7 +340,7 @@ class TimeScope:
 
     def at(self, start: int, end: int) -> TimeContext:
         """The time context of the clause ``text[start:end]``."""
-        clause_start, clause_end = self._clause_bounds(start, end)
+        clause_start, clause_end = self.structure.clause_around(start, end)
         marker = self._own_marker(clause_start, clause_end, start)
         source = "clause"
         if marker is None:
