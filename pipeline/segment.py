@@ -15,7 +15,7 @@ import logging
 import operator
 import re
 import weakref
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -184,19 +184,37 @@ def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[in
 
 
 def character_tokens(text: str) -> list[str]:
-    """One token per character, except the (rare) whitespace and Latin/digit runs.
-
-    ``list`` cuts the text between those runs: a regex with a ``.`` branch would build the same
-    list one match at a time, and this is most of the text.
-    """
+    """One token per character, except the (rare) whitespace and Latin/digit runs."""
     words: list[str] = []
-    position = 0
-    for run in _MULTI_CHARACTER_RE.finditer(text):
-        words.extend(text[position : run.start()])
+    _add_character_tokens(text, 0, len(text), words, [])
+    return words
+
+
+def _add_character_tokens(text: str, start: int, end: int, words: list[str], blanks: list[int]) -> None:
+    """Append ``character_tokens(text[start:end])`` to ``words`` and the indices of its whitespace
+    words to ``blanks``.
+
+    ``list.extend`` cuts the text between the runs: a regex with a ``.`` branch would build the
+    same list one match at a time, and this is most of the text. The runs are the only words
+    that can be whitespace, so they are noted here and no later pass tests every word.
+    """
+    position = start
+    for run in _MULTI_CHARACTER_RE.finditer(text, start, end):
+        run_start = run.start()
+        words.extend(text[position:run_start])
+        if text[run_start].isspace():
+            blanks.append(len(words))
         words.append(run.group())
         position = run.end()
-    words.extend(text[position:])
-    return words
+    words.extend(text[position:end])
+
+
+def _add_words(pieces: list[str], words: list[str], blanks: list[int]) -> None:
+    """Append segmenter words to ``words`` (no empty one) and their whitespace words' indices."""
+    if "" in pieces:
+        pieces = list(filter(None, pieces))
+    blanks.extend(compress(count(len(words)), map(str.isspace, pieces)))
+    words.extend(pieces)
 
 
 def jieba_tokens(text: str, norm: str) -> list[str]:
@@ -216,54 +234,77 @@ def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]
     mapped back onto the document's own characters and the removed stretches become tokens of
     their own (see :func:`words_in_original`).
     """
+    return _segment(view, mode)[0]
+
+
+def _segment(view: TextView, mode: SegmentMode) -> tuple[list[str], list[int]]:
+    """``segment_words`` and the indices of its whitespace words (no word is empty)."""
     load_user_dictionary()
     text, norm = view.text, view.norm
-    if mode == "full":
-        return words_in_original(view, jieba_tokens(text, norm))
     words: list[str] = []
+    blanks: list[int] = []
+    if mode == "full":
+        _add_words(jieba_tokens(text, norm), words, blanks)
+        return _words_in_original(view, words, blanks)
     position = 0
     # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
     # dominates for short sentences, and it splits at punctuation on its own.
     for start, end in candidate_regions(norm, view.sentences):
         if start > position:
-            words.extend(character_tokens(text[position:start]))
-        words.extend(jieba_tokens(text[start:end], norm[start:end]))
+            _add_character_tokens(text, position, start, words, blanks)
+        _add_words(jieba_tokens(text[start:end], norm[start:end]), words, blanks)
         position = end
-    words.extend(character_tokens(text[position:]))
-    return words_in_original(view, words)
+    _add_character_tokens(text, position, len(text), words, blanks)
+    return _words_in_original(view, words, blanks)
 
 
 def words_in_original(view: TextView, words: list[str]) -> list[str]:
     """Words tiling ``view.text`` -> words tiling ``view.original``: each word becomes the
     document's span for it (a word may then hold a removed space: 质 量), and what was removed
-    between words (markup, page numbers) is cut as ``character_tokens``.
+    between words (markup, page numbers) is cut as ``character_tokens``."""
+    words = [word for word in words if word]
+    return _words_in_original(view, words, list(compress(count(), map(str.isspace, words))))[0]
+
+
+def _words_in_original(view: TextView, words: list[str], blanks: list[int]) -> tuple[list[str], list[int]]:
+    """``words_in_original`` for non-empty ``words`` with the indices of their whitespace words
+    (``blanks``, sorted), which are carried over to the words returned.
 
     Artefacts are few: only the words holding a view character next to or over a removed stretch
     (:meth:`TextView.marked_positions`) are looked at one by one, found by bisection on the
     words' offsets; the others are the view's words unchanged.
     """
     if not view.has_artefacts:
-        return words
-    if "" in words:
-        words = [word for word in words if word]
+        return words, blanks
     original = view.original
     bounds = list(accumulate(map(len, words), initial=0))
     special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
     out: list[str] = []
+    out_blanks: list[int] = []
     previous = 0
+
+    def copy_words(until: int) -> None:
+        """Copy ``words[previous:until]`` unchanged, with their whitespace words' indices."""
+        shift = len(out) - previous
+        moved = blanks[bisect_left(blanks, previous) : bisect_left(blanks, until)]
+        out_blanks.extend(blank + shift for blank in moved)
+        out.extend(words[previous:until])
+
     for index in special:
-        out.extend(words[previous:index])
+        copy_words(index)
         start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
         gap_start = view.orig_end(bounds[index]) if index else 0
         if start > gap_start:
-            out.extend(character_tokens(original[gap_start:start]))
+            _add_character_tokens(original, gap_start, start, out, out_blanks)
+        if original[start:end].isspace():
+            out_blanks.append(len(out))
         out.append(original[start:end])
         previous = index + 1
-    out.extend(words[previous:])
+    copy_words(len(words))
     tail = view.orig_end(bounds[-1]) if words else 0
     if tail < len(original):
-        out.extend(character_tokens(original[tail:]))
-    return out
+        _add_character_tokens(original, tail, len(original), out, out_blanks)
+    return out, out_blanks
 
 
 def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
@@ -271,38 +312,49 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     becomes its trailing space, other whitespace stays a token.
 
     Same result as ``spacy.util.get_words_and_spaces`` in linear time (that one slices the
-    rest of the text for every word: quadratic on long documents). Only the whitespace words
-    are looked at one by one; the runs between them are copied as slices.
+    rest of the text for every word: quadratic on long documents).
     """
-    words = list(words)
-    if "" in words:
-        words = list(filter(None, words))
-    blanks = list(compress(count(), map(str.isspace, words)))
-    if not blanks:
-        return words, [False] * len(words)
-    out_words: list[str] = []
-    spaces: list[bool] = []
-    previous = 0
+    words = list(filter(None, words))
+    return _words_and_spaces(words, list(compress(count(), map(str.isspace, words))))
+
+
+def _words_and_spaces(words: list[str], blanks: list[int]) -> tuple[list[str], list[bool]]:
+    """``words_and_spaces`` for non-empty ``words`` (changed in place) whose whitespace words
+    are at the indices ``blanks`` (sorted).
+
+    Only the whitespace words are looked at one by one: a space after a word becomes its
+    trailing space, a run of whitespace words becomes one. The whitespace words so taken into
+    the word before are dropped at the end (rarely any: whitespace in Chinese text is mostly
+    line breaks), so the words are not copied one run at a time.
+    """
+    spaces = [False] * len(words)
+    dropped: list[int] = []
+    previous = -1  # the last word kept before the whitespace word at hand
     for index in blanks:
-        if index > previous:
-            out_words.extend(words[previous:index])
-            spaces.extend([False] * (index - previous))
-        previous = index + 1
+        if not dropped or dropped[-1] != index - 1:
+            previous = index - 1
         word = words[index]
-        if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
-            spaces[-1] = True
-            word = word[1:]
+        if word[0] == " " and previous >= 0 and not spaces[previous] and not words[previous].isspace():
+            spaces[previous] = True
+            word = words[index] = word[1:]
             if not word:
+                dropped.append(index)
                 continue
-        if out_words and out_words[-1].isspace() and not spaces[-1]:
-            out_words[-1] += word
-            continue
-        out_words.append(word)
-        spaces.append(False)
-    if previous < len(words):
-        out_words.extend(words[previous:])
-        spaces.extend([False] * (len(words) - previous))
-    return out_words, spaces
+        if previous >= 0 and words[previous].isspace() and not spaces[previous]:
+            words[previous] += word
+            dropped.append(index)
+    if not dropped:
+        return words, spaces
+    kept_words: list[str] = []
+    kept_spaces: list[bool] = []
+    start = 0
+    for index in dropped:
+        kept_words.extend(words[start:index])
+        kept_spaces.extend(spaces[start:index])
+        start = index + 1
+    kept_words.extend(words[start:])
+    kept_spaces.extend(spaces[start:])
+    return kept_words, kept_spaces
 
 
 class ZhpolicyTokenizer:
@@ -318,7 +370,7 @@ class ZhpolicyTokenizer:
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
-        words, spaces = words_and_spaces(segment_words(view, self.mode))
+        words, spaces = _words_and_spaces(*_segment(view, self.mode))
         ids: list[int | None] | list[str | int] = list(map(self._orths.get, words))
         if all(ids):
             return self._make_doc(view, ids, spaces)

@@ -19,7 +19,13 @@ import pipeline
 from pipeline.read import RawDocument, read_documents
 from pipeline.run import process_raw
 from pipeline.segment import _MULTI_CHARACTER_RE, candidate_pattern, is_candidate, words_and_spaces
-from pipeline.textview import _SENTENCE_END_RE, MAX_SENTENCE_CHARS, matching_form, split_sentences
+from pipeline.textview import (
+    _SENTENCE_END_RE,
+    MAX_SENTENCE_CHARS,
+    artefact_patterns,
+    matching_form,
+    split_sentences,
+)
 from schemas import Document, ErrorRecord
 
 FRAGMENTS = [
@@ -146,6 +152,16 @@ def test_multi_character_runs_are_whitespace_or_latin_and_digit_runs(text: str) 
     with a set (for speed) and must find what its plain definition finds."""
     plain = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
     assert [m.span() for m in _MULTI_CHARACTER_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="—–－-字 \t\n12", max_size=40))
+def test_inline_page_numbers_are_what_the_plain_pattern_finds(text: str) -> None:
+    """The inline page-number pattern is written to open with a set (for speed); it must find
+    what its plain definition finds."""
+    plain = re.compile(r"(?:(?<=[ \t])|(?<=^))[—–－]{1,2}[ \t]?\d{1,4}[ \t]?[—–－]{1,2}(?=[ \t]|$)")
+    pattern = artefact_patterns().compiled["PAGE_INLINE_RE"]
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 @settings(max_examples=200, deadline=None)
