@@ -20,8 +20,9 @@ from pipeline.read import RawDocument, read_documents
 from pipeline.run import process_raw
 from pipeline.segment import _MULTI_CHARACTER_RE, candidate_pattern, is_candidate, words_and_spaces
 from pipeline.textview import (
-    _SENTENCE_END_RE,
     MAX_SENTENCE_CHARS,
+    Sentence,
+    _cut_overlong,
     artefact_patterns,
     matching_form,
     split_sentences,
@@ -137,12 +138,23 @@ def test_sentences_are_bounded_ordered_and_cover_the_text(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=any_text | st.text(alphabet="字。！？!?；;\n ", max_size=60))
-def test_sentence_ends_are_runs_of_end_marks_or_of_line_breaks(text: str) -> None:
-    """The sentence-end pattern is written to open with a set (for speed); it must find what
-    its plain definition finds."""
-    plain = re.compile(r"[。！？!?；;]+|\n+")
-    assert [m.span() for m in _SENTENCE_END_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+@given(
+    text=any_text
+    | st.text(alphabet="字。！？!?；;\n ", max_size=60)
+    | st.lists(st.sampled_from(["字" * 100] * 6 + ["字,", "。", "\n"]), max_size=40).map("".join)
+)
+def test_sentences_lie_between_runs_of_end_marks_or_of_line_breaks(text: str) -> None:
+    """The sentence pattern matches sentences themselves (for speed); it must find what the plain
+    definition finds: the text between runs of end marks or of line breaks, a run of end marks
+    ending its sentence, overlong stretches cut."""
+    expected: list[Sentence] = []
+    start = 0
+    for run in re.finditer(r"[。！？!?；;]+|\n+", text):
+        end = run.start() if text[run.start()] == "\n" else run.end()
+        _cut_overlong(text, start, end, expected)
+        start = run.end()
+    _cut_overlong(text, start, len(text), expected)
+    assert split_sentences(text) == expected
 
 
 @settings(max_examples=300, deadline=None)
