@@ -17,8 +17,15 @@ from spacy.util import get_words_and_spaces
 
 import pipeline
 from pipeline.read import RawDocument, read_documents
+from pipeline.resources import expand_references, load_yaml
 from pipeline.run import process_raw
-from pipeline.segment import _MULTI_CHARACTER_RE, candidate_pattern, is_candidate, words_and_spaces
+from pipeline.segment import (
+    _MULTI_CHARACTER_RE,
+    candidate_pattern,
+    is_candidate,
+    scan_patterns,
+    words_and_spaces,
+)
 from pipeline.textview import (
     MAX_SENTENCE_CHARS,
     Sentence,
@@ -174,6 +181,21 @@ def test_inline_page_numbers_are_what_the_plain_pattern_finds(text: str) -> None
     plain = re.compile(r"(?:(?<=[ \t])|(?<=^))[—–－]{1,2}[ \t]?\d{1,4}[ \t]?[—–－]{1,2}(?=[ \t]|$)")
     pattern = artefact_patterns().compiled["PAGE_INLINE_RE"]
     assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="0１2.百分之一十万个项年 字", max_size=30), cut=st.integers(0, 30))
+def test_quantity_cue_scan_finds_what_the_plain_cue_finds(text: str, cut: int) -> None:
+    """The scan's quantity pattern is written to open with a set (for speed); in any stretch of
+    a text it must find what the plain QUANTITY_CUE finds."""
+    pattern = scan_patterns().quantity
+    plain = re.compile(expand_references(load_yaml("scan.yaml"), "scan.yaml")["QUANTITY_CUE"])
+    norm = matching_form(text)
+    cut = min(cut, len(norm))
+    assert [m.span() for m in pattern.finditer(norm)] == [m.span() for m in plain.finditer(norm)]
+    for start, end in ((cut, len(norm)), (0, cut)):
+        match, plain_match = pattern.search(norm, start, end), plain.search(norm, start, end)
+        assert (match and match.span()) == (plain_match and plain_match.span())
 
 
 @settings(max_examples=200, deadline=None)
