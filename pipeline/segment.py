@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, count
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import jieba
+import numpy
 import platformdirs
 import spacy
 from spacy.language import Language
@@ -47,6 +48,9 @@ _VIEWS: weakref.WeakKeyDictionary[Doc, TextView] = weakref.WeakKeyDictionary()
 # Words whose lexeme ids the tokenizer keeps (the characters and common words of a corpus); a
 # batch run stops adding lexemes for good at about as many strings (batch.VOCABULARY_LIMIT).
 _ORTH_CACHE_LIMIT = 100_000
+# The tokenizer keeps the ids of one-character words in a table by code point over the BMP;
+# U+FFFF is no character: its entry stays empty and stands for every character beyond.
+_NO_CHARACTER = 0xFFFF
 
 
 # The word segmenter: ``rjieba`` (the jieba-rs binding: the same dictionary, HMM and user
@@ -185,36 +189,77 @@ def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[in
 
 def character_tokens(text: str) -> list[str]:
     """One token per character, except the (rare) whitespace and Latin/digit runs."""
-    words: list[str] = []
-    _add_character_tokens(text, 0, len(text), words, [])
-    return words
+    words = _Words(text)
+    words.characters(text, 0, len(text))
+    return cast(list[str], words.items)
 
 
-def _add_character_tokens(text: str, start: int, end: int, words: list[str], blanks: list[int]) -> None:
-    """Append ``character_tokens(text[start:end])`` to ``words`` and the indices of its whitespace
-    words to ``blanks``.
+class _Words:
+    """The words of a document as they are collected, and the indices of its whitespace words.
 
-    ``list.extend`` cuts the text between the runs: a regex with a ``.`` branch would build the
-    same list one match at a time, and this is most of the text. The runs are the only words
-    that can be whitespace, so they are noted here and no later pass tests every word.
+    Without ``orths`` a word goes in as its string. Given ``orths`` (the tokenizer's lexeme ids)
+    it goes in as its lexeme's id where one is known, else as its string (noted in ``new``):
+    the ``Doc`` wants ids, and this spares a later pass over every word. Whitespace words stay
+    strings until the spaces are worked out (:func:`_words_and_spaces`). ``chars`` holds the
+    item of every character of the text for the character tokens: the text itself, or ids.
     """
-    position = start
-    for run in _MULTI_CHARACTER_RE.finditer(text, start, end):
-        run_start = run.start()
-        words.extend(text[position:run_start])
-        if text[run_start].isspace():
-            blanks.append(len(words))
-        words.append(run.group())
-        position = run.end()
-    words.extend(text[position:end])
 
+    __slots__ = ("blanks", "chars", "items", "new", "orths")
 
-def _add_words(pieces: list[str], words: list[str], blanks: list[int]) -> None:
-    """Append segmenter words to ``words`` (no empty one) and their whitespace words' indices."""
-    if "" in pieces:
-        pieces = list(filter(None, pieces))
-    blanks.extend(compress(count(len(words)), map(str.isspace, pieces)))
-    words.extend(pieces)
+    def __init__(self, chars: Sequence[str | int], orths: dict[str, int] | None = None) -> None:
+        self.items: list[str | int] = []
+        self.blanks: list[int] = []
+        self.chars = chars
+        self.orths = orths
+        self.new: set[str] = set()
+
+    def item(self, word: str) -> str | int:
+        """What goes in for ``word``: its id when known (given ``orths``), else the word."""
+        if self.orths is None:
+            return word
+        orth = self.orths.get(word)
+        if orth is None:
+            self.new.add(word)
+            return word
+        return orth
+
+    def characters(self, text: str, start: int, end: int) -> None:
+        """Add ``character_tokens(text[start:end])`` (``text`` being the text of ``chars``).
+
+        ``list.extend`` cuts the text between the runs: a regex with a ``.`` branch would build
+        the same list one match at a time, and this is most of the text. The runs are the only
+        words here that can be whitespace, so they are noted here and no later pass tests every
+        word.
+        """
+        items, chars = self.items, self.chars
+        position = start
+        for run in _MULTI_CHARACTER_RE.finditer(text, start, end):
+            run_start = run.start()
+            items.extend(chars[position:run_start])
+            if text[run_start].isspace():
+                self.blanks.append(len(items))
+                items.append(run.group())
+            else:
+                items.append(self.item(run.group()))
+            position = run.end()
+        items.extend(chars[position:end])
+
+    def segmented(self, pieces: list[str]) -> None:
+        """Add the segmenter's words (empty ones left out)."""
+        if "" in pieces:
+            pieces = list(filter(None, pieces))
+        base = len(self.items)
+        blanks = list(compress(count(base), map(str.isspace, pieces)))
+        if self.orths is None:
+            self.items.extend(pieces)
+        else:
+            ids: list[str | int | None] = list(map(self.orths.get, pieces))
+            if not all(ids):
+                ids = [self.item(piece) for piece in pieces]
+            self.items.extend(cast(list[str | int], ids))
+            for index in blanks:
+                self.items[index] = pieces[index - base]
+        self.blanks.extend(blanks)
 
 
 def jieba_tokens(text: str, norm: str) -> list[str]:
@@ -234,77 +279,78 @@ def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]
     mapped back onto the document's own characters and the removed stretches become tokens of
     their own (see :func:`words_in_original`).
     """
-    return _segment(view, mode)[0]
+    return cast(list[str], _segment(view, mode, _Words(view.text)).items)
 
 
-def _segment(view: TextView, mode: SegmentMode) -> tuple[list[str], list[int]]:
-    """``segment_words`` and the indices of its whitespace words (no word is empty)."""
+def _segment(view: TextView, mode: SegmentMode, words: _Words) -> _Words:
+    """``segment_words`` collected in ``words`` (whose ``chars`` are those of ``view.text``);
+    with artefacts, in new ones mapped onto the document."""
     load_user_dictionary()
     text, norm = view.text, view.norm
-    words: list[str] = []
-    blanks: list[int] = []
     if mode == "full":
-        _add_words(jieba_tokens(text, norm), words, blanks)
-        return _words_in_original(view, words, blanks)
+        words.segmented(jieba_tokens(text, norm))
+        return _words_in_original(view, words)
     position = 0
     # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
     # dominates for short sentences, and it splits at punctuation on its own.
     for start, end in candidate_regions(norm, view.sentences):
         if start > position:
-            _add_character_tokens(text, position, start, words, blanks)
-        _add_words(jieba_tokens(text[start:end], norm[start:end]), words, blanks)
+            words.characters(text, position, start)
+        words.segmented(jieba_tokens(text[start:end], norm[start:end]))
         position = end
-    _add_character_tokens(text, position, len(text), words, blanks)
-    return _words_in_original(view, words, blanks)
+    words.characters(text, position, len(text))
+    return _words_in_original(view, words)
 
 
 def words_in_original(view: TextView, words: list[str]) -> list[str]:
     """Words tiling ``view.text`` -> words tiling ``view.original``: each word becomes the
     document's span for it (a word may then hold a removed space: 质 量), and what was removed
     between words (markup, page numbers) is cut as ``character_tokens``."""
-    words = [word for word in words if word]
-    return _words_in_original(view, words, list(compress(count(), map(str.isspace, words))))[0]
+    collected = _Words(view.text)
+    collected.items = [word for word in words if word]
+    collected.blanks = list(compress(count(), map(str.isspace, collected.items)))
+    return cast(list[str], _words_in_original(view, collected).items)
 
 
-def _words_in_original(view: TextView, words: list[str], blanks: list[int]) -> tuple[list[str], list[int]]:
-    """``words_in_original`` for non-empty ``words`` with the indices of their whitespace words
-    (``blanks``, sorted), which are carried over to the words returned.
+def _words_in_original(view: TextView, words: _Words) -> _Words:
+    """``words_in_original`` for words collected as strings (their lengths are read), with the
+    indices of the whitespace words carried over.
 
     Artefacts are few: only the words holding a view character next to or over a removed stretch
     (:meth:`TextView.marked_positions`) are looked at one by one, found by bisection on the
     words' offsets; the others are the view's words unchanged.
     """
     if not view.has_artefacts:
-        return words, blanks
+        return words
     original = view.original
-    bounds = list(accumulate(map(len, words), initial=0))
+    items, blanks = cast(list[str], words.items), words.blanks
+    bounds = list(accumulate(map(len, items), initial=0))
     special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
-    out: list[str] = []
-    out_blanks: list[int] = []
+    out = _Words(original)
     previous = 0
 
     def copy_words(until: int) -> None:
-        """Copy ``words[previous:until]`` unchanged, with their whitespace words' indices."""
-        shift = len(out) - previous
+        """Copy ``items[previous:until]`` unchanged, with their whitespace words' indices."""
+        shift = len(out.items) - previous
         moved = blanks[bisect_left(blanks, previous) : bisect_left(blanks, until)]
-        out_blanks.extend(blank + shift for blank in moved)
-        out.extend(words[previous:until])
+        out.blanks.extend(blank + shift for blank in moved)
+        out.items.extend(items[previous:until])
 
     for index in special:
         copy_words(index)
         start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
         gap_start = view.orig_end(bounds[index]) if index else 0
         if start > gap_start:
-            _add_character_tokens(original, gap_start, start, out, out_blanks)
+            out.characters(original, gap_start, start)
         if original[start:end].isspace():
-            out_blanks.append(len(out))
-        out.append(original[start:end])
+            out.blanks.append(len(out.items))
+        out.items.append(original[start:end])
         previous = index + 1
-    copy_words(len(words))
-    tail = view.orig_end(bounds[-1]) if words else 0
+    copy_words(len(items))
+    tail = view.orig_end(bounds[-1]) if items else 0
     if tail < len(original):
-        _add_character_tokens(original, tail, len(original), out, out_blanks)
-    return out, out_blanks
+        out.characters(original, tail, len(original))
+    return out
 
 
 def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
@@ -314,47 +360,59 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     Same result as ``spacy.util.get_words_and_spaces`` in linear time (that one slices the
     rest of the text for every word: quadratic on long documents).
     """
-    words = list(filter(None, words))
-    return _words_and_spaces(words, list(compress(count(), map(str.isspace, words))))
+    collected = _Words("")
+    collected.items = list(filter(None, words))
+    collected.blanks = list(compress(count(), map(str.isspace, collected.items)))
+    out_words, spaces = _words_and_spaces(collected)
+    return cast(list[str], out_words), spaces
 
 
-def _words_and_spaces(words: list[str], blanks: list[int]) -> tuple[list[str], list[bool]]:
-    """``words_and_spaces`` for non-empty ``words`` (changed in place) whose whitespace words
-    are at the indices ``blanks`` (sorted).
+def _words_and_spaces(words: _Words) -> tuple[list[str | int], list[bool]]:
+    """``words_and_spaces`` for collected words (changed in place): only the whitespace words
+    are looked at one by one.
 
-    Only the whitespace words are looked at one by one: a space after a word becomes its
-    trailing space, a run of whitespace words becomes one. The whitespace words so taken into
-    the word before are dropped at the end (rarely any: whitespace in Chinese text is mostly
-    line breaks), so the words are not copied one run at a time.
+    A space after a word becomes its trailing space, a run of whitespace words becomes one. The
+    whitespace words so taken into the word before are dropped at the end (rarely any:
+    whitespace in Chinese text is mostly line breaks), so the words are not copied one run at a
+    time. The whitespace words kept go in as ids, when the words are collected as ids.
     """
-    spaces = [False] * len(words)
+    items = words.items
+    spaces = [False] * len(items)
     dropped: list[int] = []
+    kept: list[int] = []  # the whitespace words kept
     previous = -1  # the last word kept before the whitespace word at hand
-    for index in blanks:
+    previous_blank = False  # whether that word is a whitespace word
+    for index in words.blanks:
         if not dropped or dropped[-1] != index - 1:
             previous = index - 1
-        word = words[index]
-        if word[0] == " " and previous >= 0 and not spaces[previous] and not words[previous].isspace():
+            previous_blank = bool(kept) and kept[-1] == previous
+        word = cast(str, items[index])
+        if word[0] == " " and previous >= 0 and not spaces[previous] and not previous_blank:
             spaces[previous] = True
-            word = words[index] = word[1:]
+            word = items[index] = word[1:]
             if not word:
                 dropped.append(index)
                 continue
-        if previous >= 0 and words[previous].isspace() and not spaces[previous]:
-            words[previous] += word
+        if previous_blank and not spaces[previous]:
+            items[previous] = cast(str, items[previous]) + word
             dropped.append(index)
+            continue
+        kept.append(index)
+    if words.orths is not None:
+        for index in kept:
+            items[index] = words.item(cast(str, items[index]))
     if not dropped:
-        return words, spaces
-    kept_words: list[str] = []
+        return items, spaces
+    kept_items: list[str | int] = []
     kept_spaces: list[bool] = []
     start = 0
     for index in dropped:
-        kept_words.extend(words[start:index])
+        kept_items.extend(items[start:index])
         kept_spaces.extend(spaces[start:index])
         start = index + 1
-    kept_words.extend(words[start:])
+    kept_items.extend(items[start:])
     kept_spaces.extend(spaces[start:])
-    return kept_words, kept_spaces
+    return kept_items, kept_spaces
 
 
 class ZhpolicyTokenizer:
@@ -367,17 +425,42 @@ class ZhpolicyTokenizer:
         self.mode: SegmentMode = mode
         self.segmenter = use_segmenter(segmenter)
         self._orths: dict[str, int] = {}
+        # the ids of the remembered one-character words, by code point (the BMP); 0: none
+        self._char_orths = numpy.zeros(_NO_CHARACTER + 1, dtype=numpy.uint64)
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
-        words, spaces = _words_and_spaces(*_segment(view, self.mode))
-        ids: list[int | None] | list[str | int] = list(map(self._orths.get, words))
-        if all(ids):
-            return self._make_doc(view, ids, spaces)
-        new = set(compress(words, map(operator.not_, ids)))
-        doc = self._make_doc(view, list(map(self._orths.get, words, words)), spaces)
-        self._remember(new)
+        if view.has_artefacts:  # words are mapped onto the document by their lengths: as strings
+            words, spaces = _words_and_spaces(_segment(view, self.mode, _Words(view.text)))
+            ids: list[str | int | None] = list(map(self._orths.get, words))
+            if all(ids):
+                return self._make_doc(view, ids, spaces)
+            new = set(cast(Iterable[str], compress(words, map(operator.not_, ids))))
+            doc = self._make_doc(view, list(map(self._orths.get, words, words)), spaces)
+            self._remember(new)
+            return doc
+        # Words go in as ids as they are collected, the character tokens (most of them) as the
+        # ids of their characters looked up for the whole text at once: no string is made and
+        # hashed for each character.
+        chars, unknown = self._character_ids(view.text)
+        collected = _segment(view, self.mode, _Words(chars, self._orths))
+        items, spaces = _words_and_spaces(collected)
+        doc = self._make_doc(view, items, spaces)
+        if collected.new or unknown:
+            self._remember(collected.new | unknown)
         return doc
+
+    def _character_ids(self, text: str) -> tuple[list[str | int], set[str]]:
+        """For each character of ``text``, its lexeme's id where remembered, else the character
+        itself; and the characters without one."""
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        found = self._char_orths[numpy.minimum(codes, _NO_CHARACTER)]
+        chars: list[str | int] = found.tolist()
+        unknown: set[str] = set()
+        for position in numpy.flatnonzero(found == 0).tolist():
+            chars[position] = text[position]
+            unknown.add(text[position])
+        return chars, unknown
 
     def _make_doc(self, view: TextView, ids: Sequence[object], spaces: list[bool]) -> Doc:
         """The ``Doc`` of ``ids``: each word as its lexeme's id where the vocabulary holds it for
@@ -392,16 +475,21 @@ class ZhpolicyTokenizer:
         return doc
 
     def _remember(self, words: set[str]) -> None:
-        """Note the ids of these new words, unless the doc was made in a memory zone (its new
-        lexemes are freed with the zone; only lexemes made outside one stay)."""
+        """Note the ids of these words where the vocabulary holds them, unless the doc was made
+        in a memory zone (its new lexemes are freed with the zone; only lexemes made outside one
+        stay)."""
         orths = self._orths
         # (a spaCy without the property: nothing is remembered, every word goes as text)
         if getattr(self.vocab, "in_memory_zone", True) or len(orths) >= _ORTH_CACHE_LIMIT:
             return
-        strings = self.vocab.strings
+        vocab, strings = self.vocab, self.vocab.strings
         for word in words:
+            if word not in vocab:  # a character that was no token of its own
+                continue
             if orth := strings[word]:  # 0 stands for no word: never handed to Doc as an id
                 orths[word] = orth
+                if len(word) == 1 and ord(word) < _NO_CHARACTER:
+                    self._char_orths[ord(word)] = orth
             if len(orths) >= _ORTH_CACHE_LIMIT:
                 break
 
@@ -416,6 +504,7 @@ class ZhpolicyTokenizer:
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> ZhpolicyTokenizer:
         self._orths.clear()
+        self._char_orths[:] = 0
         return self
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
@@ -423,6 +512,7 @@ class ZhpolicyTokenizer:
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> ZhpolicyTokenizer:
         self._orths.clear()
+        self._char_orths[:] = 0
         return self
 
 

@@ -21,14 +21,17 @@ from pipeline.resources import expand_references, load_yaml
 from pipeline.run import process_raw
 from pipeline.segment import (
     _MULTI_CHARACTER_RE,
+    ZhpolicyTokenizer,
     candidate_pattern,
     is_candidate,
     scan_patterns,
+    segment_words,
     words_and_spaces,
 )
 from pipeline.textview import (
     MAX_SENTENCE_CHARS,
     Sentence,
+    TextView,
     _cut_overlong,
     artefact_patterns,
     matching_form,
@@ -123,6 +126,22 @@ def test_every_document_yields_a_record(nlp: Language, text: str, is_html: bool)
         _assert_offsets(record)
     else:
         assert record.error in {"empty_document", "no_main_text"}, record
+
+
+@PROPERTY_SETTINGS
+@given(
+    texts=st.lists(any_text | st.text(alphabet="字质量 \n\t\u3000a1,，。[]<>/&;—", max_size=80), max_size=4)
+)
+def test_tokens_are_the_segmented_words_and_their_spaces(nlp: Language, texts: list[str]) -> None:
+    """The tokenizer collects words as lexeme ids (the characters' looked up at once); its tokens
+    must be the segmented words with spaCy's spaces, for a fresh tokenizer and one that has
+    remembered ids from the texts before."""
+    tokenizer = ZhpolicyTokenizer(nlp.vocab)
+    for text in texts:
+        doc = tokenizer(text)
+        words, spaces = words_and_spaces(segment_words(TextView.from_text(text)))
+        assert [token.text for token in doc] == words
+        assert [bool(token.whitespace_) for token in doc] == spaces
 
 
 @settings(max_examples=300, deadline=None)
