@@ -12,7 +12,6 @@ Mode ``full`` segments everything. The segmenter (``segmenter``: ``auto``, ``rji
 from __future__ import annotations
 
 import logging
-import operator
 import re
 import weakref
 from bisect import bisect_left, bisect_right
@@ -202,16 +201,23 @@ class _Words:
     the ``Doc`` wants ids, and this spares a later pass over every word. Whitespace words stay
     strings until the spaces are worked out (:func:`_words_and_spaces`). ``chars`` holds the
     item of every character of the text for the character tokens: the text itself, or ids.
+
+    ``anchors`` (when the words are to be mapped onto the document) notes where each stretch of
+    the text went: its offset, the index of its first word, and its words when they are not one
+    per character; a word is found by its offset from these, its length never read.
     """
 
-    __slots__ = ("blanks", "chars", "items", "new", "orths")
+    __slots__ = ("anchors", "blanks", "chars", "items", "new", "orths")
 
-    def __init__(self, chars: Sequence[str | int], orths: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, chars: Sequence[str | int], orths: dict[str, int] | None = None, anchored: bool = False
+    ) -> None:
         self.items: list[str | int] = []
         self.blanks: list[int] = []
         self.chars = chars
         self.orths = orths
         self.new: set[str] = set()
+        self.anchors: list[tuple[int, int, list[str] | None]] | None = [] if anchored else None
 
     def item(self, word: str) -> str | int:
         """What goes in for ``word``: its id when known (given ``orths``), else the word."""
@@ -231,10 +237,14 @@ class _Words:
         words here that can be whitespace, so they are noted here and no later pass tests every
         word.
         """
-        items, chars = self.items, self.chars
+        items, chars, anchors = self.items, self.chars, self.anchors
         position = start
         for run in _MULTI_CHARACTER_RE.finditer(text, start, end):
             run_start = run.start()
+            if anchors is not None:
+                if run_start > position:
+                    anchors.append((position, len(items), None))
+                anchors.append((run_start, len(items) + run_start - position, [run.group()]))
             items.extend(chars[position:run_start])
             if text[run_start].isspace():
                 self.blanks.append(len(items))
@@ -242,13 +252,17 @@ class _Words:
             else:
                 items.append(self.item(run.group()))
             position = run.end()
+        if anchors is not None and end > position:
+            anchors.append((position, len(items), None))
         items.extend(chars[position:end])
 
-    def segmented(self, pieces: list[str]) -> None:
-        """Add the segmenter's words (empty ones left out)."""
+    def segmented(self, pieces: list[str], start: int) -> None:
+        """Add the segmenter's words (empty ones left out) for the text from offset ``start``."""
         if "" in pieces:
             pieces = list(filter(None, pieces))
         base = len(self.items)
+        if self.anchors is not None:
+            self.anchors.append((start, base, pieces))
         blanks = list(compress(count(base), map(str.isspace, pieces)))
         if self.orths is None:
             self.items.extend(pieces)
@@ -277,18 +291,24 @@ def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]
 
     Segmentation runs on the view (the text without artefacts); with artefacts, each word is
     mapped back onto the document's own characters and the removed stretches become tokens of
-    their own (see :func:`words_in_original`).
+    their own (see :func:`_words_in_original`).
     """
-    return cast(list[str], _segment(view, mode, _Words(view.text)).items)
+    return cast(list[str], _segment(view, mode).items)
 
 
-def _segment(view: TextView, mode: SegmentMode, words: _Words) -> _Words:
-    """``segment_words`` collected in ``words`` (whose ``chars`` are those of ``view.text``);
-    with artefacts, in new ones mapped onto the document."""
+def _segment(
+    view: TextView,
+    mode: SegmentMode,
+    chars: Sequence[str | int] | None = None,
+    orths: dict[str, int] | None = None,
+) -> _Words:
+    """``segment_words`` collected as :class:`_Words` (``chars``: the items of the characters of
+    ``view.text``, the text itself by default); with artefacts, mapped onto the document."""
     load_user_dictionary()
     text, norm = view.text, view.norm
+    words = _Words(text if chars is None else chars, orths, anchored=view.has_artefacts)
     if mode == "full":
-        words.segmented(jieba_tokens(text, norm))
+        words.segmented(jieba_tokens(text, norm), 0)
         return _words_in_original(view, words)
     position = 0
     # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
@@ -296,37 +316,34 @@ def _segment(view: TextView, mode: SegmentMode, words: _Words) -> _Words:
     for start, end in candidate_regions(norm, view.sentences):
         if start > position:
             words.characters(text, position, start)
-        words.segmented(jieba_tokens(text[start:end], norm[start:end]))
+        words.segmented(jieba_tokens(text[start:end], norm[start:end]), start)
         position = end
     words.characters(text, position, len(text))
     return _words_in_original(view, words)
 
 
-def words_in_original(view: TextView, words: list[str]) -> list[str]:
+def _words_in_original(view: TextView, words: _Words) -> _Words:
     """Words tiling ``view.text`` -> words tiling ``view.original``: each word becomes the
     document's span for it (a word may then hold a removed space: 质 量), and what was removed
-    between words (markup, page numbers) is cut as ``character_tokens``."""
-    collected = _Words(view.text)
-    collected.items = [word for word in words if word]
-    collected.blanks = list(compress(count(), map(str.isspace, collected.items)))
-    return cast(list[str], _words_in_original(view, collected).items)
-
-
-def _words_in_original(view: TextView, words: _Words) -> _Words:
-    """``words_in_original`` for words collected as strings (their lengths are read), with the
-    indices of the whitespace words carried over.
+    between words (markup, page numbers) is cut as ``character_tokens``; the indices of the
+    whitespace words are carried over.
 
     Artefacts are few: only the words holding a view character next to or over a removed stretch
-    (:meth:`TextView.marked_positions`) are looked at one by one, found by bisection on the
-    words' offsets; the others are the view's words unchanged.
+    (:meth:`TextView.marked_positions`) are looked at one by one, found from the anchors of the
+    words; the others are the view's words unchanged.
     """
     if not view.has_artefacts:
         return words
+    assert words.anchors is not None
     original = view.original
-    items, blanks = cast(list[str], words.items), words.blanks
-    bounds = list(accumulate(map(len, items), initial=0))
-    special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
-    out = _Words(original)
+    items, blanks = words.items, words.blanks
+    anchor_offsets = [offset for offset, _, _ in words.anchors]
+    special: dict[int, tuple[int, int]] = {}  # index of a word -> its view span
+    for position in view.marked_positions():
+        index, start, end = _word_at(words.anchors, anchor_offsets, position)
+        special[index] = (start, end)
+    out = _Words(original, words.orths)
+    out.new = words.new
     previous = 0
 
     def copy_words(until: int) -> None:
@@ -336,21 +353,39 @@ def _words_in_original(view: TextView, words: _Words) -> _Words:
         out.blanks.extend(blank + shift for blank in moved)
         out.items.extend(items[previous:until])
 
-    for index in special:
+    for index in sorted(special):
         copy_words(index)
-        start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
-        gap_start = view.orig_end(bounds[index]) if index else 0
+        view_start, view_end = special[index]
+        start, end = view.orig(view_start), view.orig_end(view_end)
+        gap_start = view.orig_end(view_start) if index else 0
         if start > gap_start:
             out.characters(original, gap_start, start)
-        if original[start:end].isspace():
+        word = original[start:end]
+        if word.isspace():
             out.blanks.append(len(out.items))
-        out.items.append(original[start:end])
+            out.items.append(word)
+        else:
+            out.items.append(out.item(word))
         previous = index + 1
     copy_words(len(items))
-    tail = view.orig_end(bounds[-1]) if items else 0
+    tail = view.orig_end(len(view.text)) if items else 0
     if tail < len(original):
         out.characters(original, tail, len(original))
     return out
+
+
+def _word_at(
+    anchors: list[tuple[int, int, list[str] | None]], offsets: list[int], position: int
+) -> tuple[int, int, int]:
+    """The index and view span of the word holding view offset ``position``."""
+    offset, first, pieces = anchors[bisect_right(offsets, position) - 1]
+    if pieces is None:  # one word per character
+        return first + position - offset, position, position + 1
+    for index, piece in enumerate(pieces):
+        if position < offset + len(piece):
+            return first + index, offset, offset + len(piece)
+        offset += len(piece)
+    raise ValueError(f"no word holds offset {position}")
 
 
 def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
@@ -430,20 +465,11 @@ class ZhpolicyTokenizer:
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
-        if view.has_artefacts:  # words are mapped onto the document by their lengths: as strings
-            words, spaces = _words_and_spaces(_segment(view, self.mode, _Words(view.text)))
-            ids: list[str | int | None] = list(map(self._orths.get, words))
-            if all(ids):
-                return self._make_doc(view, ids, spaces)
-            new = set(cast(Iterable[str], compress(words, map(operator.not_, ids))))
-            doc = self._make_doc(view, list(map(self._orths.get, words, words)), spaces)
-            self._remember(new)
-            return doc
         # Words go in as ids as they are collected, the character tokens (most of them) as the
         # ids of their characters looked up for the whole text at once: no string is made and
-        # hashed for each character.
+        # hashed for each character, and no pass over every word follows.
         chars, unknown = self._character_ids(view.text)
-        collected = _segment(view, self.mode, _Words(chars, self._orths))
+        collected = _segment(view, self.mode, chars, self._orths)
         items, spaces = _words_and_spaces(collected)
         doc = self._make_doc(view, items, spaces)
         if collected.new or unknown:
