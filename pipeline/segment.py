@@ -286,6 +286,30 @@ def jieba_tokens(text: str, norm: str) -> list[str]:
     return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
 
 
+def _differences(text: str, norm: str) -> list[int]:
+    """The offsets where ``norm`` (of the same length) differs from ``text``."""
+    if text == norm:
+        return []
+    text_codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    norm_codes = numpy.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    return cast(list[int], numpy.flatnonzero(text_codes != norm_codes).tolist())
+
+
+def _segmented_stretch(text: str, norm: str, start: int, end: int, differences: list[int]) -> list[str]:
+    """``jieba_tokens(text[start:end], norm[start:end])`` given the offsets where the two differ:
+    only the words holding one are cut back from ``text`` (a few full-width marks and traditional
+    characters in a stretch: the others are the segmenter's words as they are)."""
+    pieces = _cut(norm[start:end])
+    first, last = bisect_left(differences, start), bisect_left(differences, end)
+    if first == last:
+        return pieces
+    ends = list(accumulate(map(len, pieces)))
+    for position in differences[first:last]:
+        index = bisect_right(ends, position - start)
+        pieces[index] = text[start + (ends[index - 1] if index else 0) : start + ends[index]]
+    return pieces
+
+
 def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]:
     """Words covering the document (``view.original``) exactly, jieba where it matters.
 
@@ -307,8 +331,9 @@ def _segment(
     load_user_dictionary()
     text, norm = view.text, view.norm
     words = _Words(text if chars is None else chars, orths, anchored=view.has_artefacts)
+    differences = _differences(text, norm)
     if mode == "full":
-        words.segmented(jieba_tokens(text, norm), 0)
+        words.segmented(_segmented_stretch(text, norm, 0, len(text), differences), 0)
         return _words_in_original(view, words)
     position = 0
     # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
@@ -316,7 +341,7 @@ def _segment(
     for start, end in candidate_regions(norm, view.sentences):
         if start > position:
             words.characters(text, position, start)
-        words.segmented(jieba_tokens(text[start:end], norm[start:end]), start)
+        words.segmented(_segmented_stretch(text, norm, start, end, differences), start)
         position = end
     words.characters(text, position, len(text))
     return _words_in_original(view, words)

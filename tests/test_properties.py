@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.util import get_words_and_spaces
 
 import pipeline
+from pipeline import segment
 from pipeline.read import RawDocument, read_documents
 from pipeline.resources import expand_references, load_yaml
 from pipeline.run import process_raw
@@ -142,6 +143,22 @@ def test_tokens_are_the_segmented_words_and_their_spaces(nlp: Language, texts: l
         words, spaces = words_and_spaces(segment_words(TextView.from_text(text)))
         assert [token.text for token in doc] == words
         assert [bool(token.whitespace_) for token in doc] == spaces
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=policy_text | st.text(alphabet="質量強國发展，。到２０２５年 達到90%以上ab\n（）：；", max_size=40),
+    cut=st.tuples(st.integers(0, 40), st.integers(0, 40)),
+)
+def test_a_stretch_is_segmented_as_the_segmenter_cut_back_onto_the_text(
+    text: str, cut: tuple[int, int]
+) -> None:
+    """Segmenting a stretch cuts back from the text only the words holding a character that
+    differs from the matching form; the words must be those of cutting back every word."""
+    norm = matching_form(text)
+    start, end = sorted(min(offset, len(text)) for offset in cut)
+    words = segment._segmented_stretch(text, norm, start, end, segment._differences(text, norm))
+    assert words == segment.jieba_tokens(text[start:end], norm[start:end])
 
 
 @settings(max_examples=300, deadline=None)
