@@ -12,6 +12,7 @@ Mode ``full`` segments everything. The segmenter (``segmenter``: ``auto``, ``rji
 from __future__ import annotations
 
 import logging
+import operator
 import re
 import weakref
 from bisect import bisect_left, bisect_right
@@ -267,9 +268,10 @@ class _Words:
         if self.orths is None:
             self.items.extend(pieces)
         else:
-            ids: list[str | int | None] = list(map(self.orths.get, pieces))
-            if not all(ids):
-                ids = [self.item(piece) for piece in pieces]
+            ids: list[int | None] | list[str | int] = list(map(self.orths.get, pieces))
+            if not all(ids):  # new words go in as strings (whitespace ones are taken out below)
+                self.new.update(compress(pieces, map(operator.not_, ids)))
+                ids = list(map(self.orths.get, pieces, pieces))
             self.items.extend(cast(list[str | int], ids))
             for index in blanks:
                 self.items[index] = pieces[index - base]
