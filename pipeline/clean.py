@@ -22,7 +22,8 @@ except ImportError:  # pragma: no cover - a Python whose private regex parser mo
 # Zero-width and BOM characters, and C0/C1 controls other than tab and newline.
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TERMINAL_PUNCT = "。！？!?…”」』)）"
-_EXCESS_BLANK_RE = re.compile(r"\n{3,}")
+# (``\n{3,}`` written with a literal opening, which the engine searches for at C speed)
+_EXCESS_BLANK_RE = re.compile(r"\n\n\n+")
 _PAGE_TAG_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # A navigation entry is a short line without a sentence in it (首页, 政务公开, 办事服务).
 _NAV_MAX_CHARS = 8

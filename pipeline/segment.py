@@ -15,15 +15,16 @@ import logging
 import operator
 import re
 import weakref
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, count
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import jieba
+import numpy
 import platformdirs
 import spacy
 from spacy.language import Language
@@ -47,6 +48,9 @@ _VIEWS: weakref.WeakKeyDictionary[Doc, TextView] = weakref.WeakKeyDictionary()
 # Words whose lexeme ids the tokenizer keeps (the characters and common words of a corpus); a
 # batch run stops adding lexemes for good at about as many strings (batch.VOCABULARY_LIMIT).
 _ORTH_CACHE_LIMIT = 100_000
+# The tokenizer keeps the ids of one-character words in a table by code point over the BMP;
+# U+FFFF is no character: its entry stays empty and stands for every character beyond.
+_NO_CHARACTER = 0xFFFF
 
 
 # The word segmenter: ``rjieba`` (the jieba-rs binding: the same dictionary, HMM and user
@@ -184,19 +188,94 @@ def candidate_regions(norm: str, sentences: Iterable[Sentence]) -> list[tuple[in
 
 
 def character_tokens(text: str) -> list[str]:
-    """One token per character, except the (rare) whitespace and Latin/digit runs.
+    """One token per character, except the (rare) whitespace and Latin/digit runs."""
+    words = _Words(text)
+    words.characters(text, 0, len(text))
+    return cast(list[str], words.items)
 
-    ``list`` cuts the text between those runs: a regex with a ``.`` branch would build the same
-    list one match at a time, and this is most of the text.
+
+class _Words:
+    """The words of a document as they are collected, and the indices of its whitespace words.
+
+    Without ``orths`` a word goes in as its string. Given ``orths`` (the tokenizer's lexeme ids)
+    it goes in as its lexeme's id where one is known, else as its string (noted in ``new``):
+    the ``Doc`` wants ids, and this spares a later pass over every word. Whitespace words stay
+    strings until the spaces are worked out (:func:`_words_and_spaces`). ``chars`` holds the
+    item of every character of the text for the character tokens: the text itself, or ids.
+
+    ``anchors`` (when the words are to be mapped onto the document) notes where each stretch of
+    the text went: its offset, the index of its first word, and its words when they are not one
+    per character; a word is found by its offset from these, its length never read.
     """
-    words: list[str] = []
-    position = 0
-    for run in _MULTI_CHARACTER_RE.finditer(text):
-        words.extend(text[position : run.start()])
-        words.append(run.group())
-        position = run.end()
-    words.extend(text[position:])
-    return words
+
+    __slots__ = ("anchors", "blanks", "chars", "items", "new", "orths")
+
+    def __init__(
+        self, chars: Sequence[str | int], orths: dict[str, int] | None = None, anchored: bool = False
+    ) -> None:
+        self.items: list[str | int] = []
+        self.blanks: list[int] = []
+        self.chars = chars
+        self.orths = orths
+        self.new: set[str] = set()
+        self.anchors: list[tuple[int, int, list[str] | None]] | None = [] if anchored else None
+
+    def item(self, word: str) -> str | int:
+        """What goes in for ``word``: its id when known (given ``orths``), else the word."""
+        if self.orths is None:
+            return word
+        orth = self.orths.get(word)
+        if orth is None:
+            self.new.add(word)
+            return word
+        return orth
+
+    def characters(self, text: str, start: int, end: int) -> None:
+        """Add ``character_tokens(text[start:end])`` (``text`` being the text of ``chars``).
+
+        ``list.extend`` cuts the text between the runs: a regex with a ``.`` branch would build
+        the same list one match at a time, and this is most of the text. The runs are the only
+        words here that can be whitespace, so they are noted here and no later pass tests every
+        word.
+        """
+        items, chars, anchors = self.items, self.chars, self.anchors
+        position = start
+        for run in _MULTI_CHARACTER_RE.finditer(text, start, end):
+            run_start = run.start()
+            if anchors is not None:
+                if run_start > position:
+                    anchors.append((position, len(items), None))
+                anchors.append((run_start, len(items) + run_start - position, [run.group()]))
+            items.extend(chars[position:run_start])
+            if text[run_start].isspace():
+                self.blanks.append(len(items))
+                items.append(run.group())
+            else:
+                items.append(self.item(run.group()))
+            position = run.end()
+        if anchors is not None and end > position:
+            anchors.append((position, len(items), None))
+        items.extend(chars[position:end])
+
+    def segmented(self, pieces: list[str], start: int) -> None:
+        """Add the segmenter's words (empty ones left out) for the text from offset ``start``."""
+        if "" in pieces:
+            pieces = list(filter(None, pieces))
+        base = len(self.items)
+        if self.anchors is not None:
+            self.anchors.append((start, base, pieces))
+        blanks = list(compress(count(base), map(str.isspace, pieces)))
+        if self.orths is None:
+            self.items.extend(pieces)
+        else:
+            ids: list[int | None] | list[str | int] = list(map(self.orths.get, pieces))
+            if not all(ids):  # new words go in as strings (whitespace ones are taken out below)
+                self.new.update(compress(pieces, map(operator.not_, ids)))
+                ids = list(map(self.orths.get, pieces, pieces))
+            self.items.extend(cast(list[str | int], ids))
+            for index in blanks:
+                self.items[index] = pieces[index - base]
+        self.blanks.extend(blanks)
 
 
 def jieba_tokens(text: str, norm: str) -> list[str]:
@@ -209,61 +288,131 @@ def jieba_tokens(text: str, norm: str) -> list[str]:
     return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
 
 
+def _differences(text: str, norm: str) -> list[int]:
+    """The offsets where ``norm`` (of the same length) differs from ``text``."""
+    if text == norm:
+        return []
+    text_codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    norm_codes = numpy.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    return cast(list[int], numpy.flatnonzero(text_codes != norm_codes).tolist())
+
+
+def _segmented_stretch(text: str, norm: str, start: int, end: int, differences: list[int]) -> list[str]:
+    """``jieba_tokens(text[start:end], norm[start:end])`` given the offsets where the two differ:
+    only the words holding one are cut back from ``text`` (a few full-width marks and traditional
+    characters in a stretch: the others are the segmenter's words as they are)."""
+    pieces = _cut(norm[start:end])
+    first, last = bisect_left(differences, start), bisect_left(differences, end)
+    if first == last:
+        return pieces
+    ends = list(accumulate(map(len, pieces)))
+    for position in differences[first:last]:
+        index = bisect_right(ends, position - start)
+        pieces[index] = text[start + (ends[index - 1] if index else 0) : start + ends[index]]
+    return pieces
+
+
 def segment_words(view: TextView, mode: SegmentMode = "candidates") -> list[str]:
     """Words covering the document (``view.original``) exactly, jieba where it matters.
 
     Segmentation runs on the view (the text without artefacts); with artefacts, each word is
     mapped back onto the document's own characters and the removed stretches become tokens of
-    their own (see :func:`words_in_original`).
+    their own (see :func:`_words_in_original`).
     """
+    return cast(list[str], _segment(view, mode).items)
+
+
+def _segment(
+    view: TextView,
+    mode: SegmentMode,
+    chars: Sequence[str | int] | None = None,
+    orths: dict[str, int] | None = None,
+) -> _Words:
+    """``segment_words`` collected as :class:`_Words` (``chars``: the items of the characters of
+    ``view.text``, the text itself by default); with artefacts, mapped onto the document."""
     load_user_dictionary()
     text, norm = view.text, view.norm
+    words = _Words(text if chars is None else chars, orths, anchored=view.has_artefacts)
+    differences = _differences(text, norm)
     if mode == "full":
-        return words_in_original(view, jieba_tokens(text, norm))
-    words: list[str] = []
+        words.segmented(_segmented_stretch(text, norm, 0, len(text), differences), 0)
+        return _words_in_original(view, words)
     position = 0
     # Runs of candidate sentences go to jieba in one call: its per-call overhead is what
     # dominates for short sentences, and it splits at punctuation on its own.
     for start, end in candidate_regions(norm, view.sentences):
         if start > position:
-            words.extend(character_tokens(text[position:start]))
-        words.extend(jieba_tokens(text[start:end], norm[start:end]))
+            words.characters(text, position, start)
+        words.segmented(_segmented_stretch(text, norm, start, end, differences), start)
         position = end
-    words.extend(character_tokens(text[position:]))
-    return words_in_original(view, words)
+    words.characters(text, position, len(text))
+    return _words_in_original(view, words)
 
 
-def words_in_original(view: TextView, words: list[str]) -> list[str]:
+def _words_in_original(view: TextView, words: _Words) -> _Words:
     """Words tiling ``view.text`` -> words tiling ``view.original``: each word becomes the
     document's span for it (a word may then hold a removed space: 质 量), and what was removed
-    between words (markup, page numbers) is cut as ``character_tokens``.
+    between words (markup, page numbers) is cut as ``character_tokens``; the indices of the
+    whitespace words are carried over.
 
     Artefacts are few: only the words holding a view character next to or over a removed stretch
-    (:meth:`TextView.marked_positions`) are looked at one by one, found by bisection on the
-    words' offsets; the others are the view's words unchanged.
+    (:meth:`TextView.marked_positions`) are looked at one by one, found from the anchors of the
+    words; the others are the view's words unchanged.
     """
     if not view.has_artefacts:
         return words
-    if "" in words:
-        words = [word for word in words if word]
+    assert words.anchors is not None
     original = view.original
-    bounds = list(accumulate(map(len, words), initial=0))
-    special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
-    out: list[str] = []
+    items, blanks = words.items, words.blanks
+    anchor_offsets = [offset for offset, _, _ in words.anchors]
+    special: dict[int, tuple[int, int]] = {}  # index of a word -> its view span
+    for position in view.marked_positions():
+        index, start, end = _word_at(words.anchors, anchor_offsets, position)
+        special[index] = (start, end)
+    out = _Words(original, words.orths)
+    out.new = words.new
     previous = 0
-    for index in special:
-        out.extend(words[previous:index])
-        start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
-        gap_start = view.orig_end(bounds[index]) if index else 0
+
+    def copy_words(until: int) -> None:
+        """Copy ``items[previous:until]`` unchanged, with their whitespace words' indices."""
+        shift = len(out.items) - previous
+        moved = blanks[bisect_left(blanks, previous) : bisect_left(blanks, until)]
+        out.blanks.extend(blank + shift for blank in moved)
+        out.items.extend(items[previous:until])
+
+    for index in sorted(special):
+        copy_words(index)
+        view_start, view_end = special[index]
+        start, end = view.orig(view_start), view.orig_end(view_end)
+        gap_start = view.orig_end(view_start) if index else 0
         if start > gap_start:
-            out.extend(character_tokens(original[gap_start:start]))
-        out.append(original[start:end])
+            out.characters(original, gap_start, start)
+        word = original[start:end]
+        if word.isspace():
+            out.blanks.append(len(out.items))
+            out.items.append(word)
+        else:
+            out.items.append(out.item(word))
         previous = index + 1
-    out.extend(words[previous:])
-    tail = view.orig_end(bounds[-1]) if words else 0
+    copy_words(len(items))
+    tail = view.orig_end(len(view.text)) if items else 0
     if tail < len(original):
-        out.extend(character_tokens(original[tail:]))
+        out.characters(original, tail, len(original))
     return out
+
+
+def _word_at(
+    anchors: list[tuple[int, int, list[str] | None]], offsets: list[int], position: int
+) -> tuple[int, int, int]:
+    """The index and view span of the word holding view offset ``position``."""
+    offset, first, pieces = anchors[bisect_right(offsets, position) - 1]
+    if pieces is None:  # one word per character
+        return first + position - offset, position, position + 1
+    for index, piece in enumerate(pieces):
+        if position < offset + len(piece):
+            return first + index, offset, offset + len(piece)
+        offset += len(piece)
+    raise ValueError(f"no word holds offset {position}")
 
 
 def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
@@ -271,38 +420,61 @@ def words_and_spaces(words: Iterable[str]) -> tuple[list[str], list[bool]]:
     becomes its trailing space, other whitespace stays a token.
 
     Same result as ``spacy.util.get_words_and_spaces`` in linear time (that one slices the
-    rest of the text for every word: quadratic on long documents). Only the whitespace words
-    are looked at one by one; the runs between them are copied as slices.
+    rest of the text for every word: quadratic on long documents).
     """
-    words = list(words)
-    if "" in words:
-        words = list(filter(None, words))
-    blanks = list(compress(count(), map(str.isspace, words)))
-    if not blanks:
-        return words, [False] * len(words)
-    out_words: list[str] = []
-    spaces: list[bool] = []
-    previous = 0
-    for index in blanks:
-        if index > previous:
-            out_words.extend(words[previous:index])
-            spaces.extend([False] * (index - previous))
-        previous = index + 1
-        word = words[index]
-        if word[0] == " " and out_words and not spaces[-1] and not out_words[-1].isspace():
-            spaces[-1] = True
-            word = word[1:]
+    collected = _Words("")
+    collected.items = list(filter(None, words))
+    collected.blanks = list(compress(count(), map(str.isspace, collected.items)))
+    out_words, spaces = _words_and_spaces(collected)
+    return cast(list[str], out_words), spaces
+
+
+def _words_and_spaces(words: _Words) -> tuple[list[str | int], list[bool]]:
+    """``words_and_spaces`` for collected words (changed in place): only the whitespace words
+    are looked at one by one.
+
+    A space after a word becomes its trailing space, a run of whitespace words becomes one. The
+    whitespace words so taken into the word before are dropped at the end (rarely any:
+    whitespace in Chinese text is mostly line breaks), so the words are not copied one run at a
+    time. The whitespace words kept go in as ids, when the words are collected as ids.
+    """
+    items = words.items
+    spaces = [False] * len(items)
+    dropped: list[int] = []
+    kept: list[int] = []  # the whitespace words kept
+    previous = -1  # the last word kept before the whitespace word at hand
+    previous_blank = False  # whether that word is a whitespace word
+    for index in words.blanks:
+        if not dropped or dropped[-1] != index - 1:
+            previous = index - 1
+            previous_blank = bool(kept) and kept[-1] == previous
+        word = cast(str, items[index])
+        if word[0] == " " and previous >= 0 and not spaces[previous] and not previous_blank:
+            spaces[previous] = True
+            word = items[index] = word[1:]
             if not word:
+                dropped.append(index)
                 continue
-        if out_words and out_words[-1].isspace() and not spaces[-1]:
-            out_words[-1] += word
+        if previous_blank and not spaces[previous]:
+            items[previous] = cast(str, items[previous]) + word
+            dropped.append(index)
             continue
-        out_words.append(word)
-        spaces.append(False)
-    if previous < len(words):
-        out_words.extend(words[previous:])
-        spaces.extend([False] * (len(words) - previous))
-    return out_words, spaces
+        kept.append(index)
+    if words.orths is not None:
+        for index in kept:
+            items[index] = words.item(cast(str, items[index]))
+    if not dropped:
+        return items, spaces
+    kept_items: list[str | int] = []
+    kept_spaces: list[bool] = []
+    start = 0
+    for index in dropped:
+        kept_items.extend(items[start:index])
+        kept_spaces.extend(spaces[start:index])
+        start = index + 1
+    kept_items.extend(items[start:])
+    kept_spaces.extend(spaces[start:])
+    return kept_items, kept_spaces
 
 
 class ZhpolicyTokenizer:
@@ -315,17 +487,33 @@ class ZhpolicyTokenizer:
         self.mode: SegmentMode = mode
         self.segmenter = use_segmenter(segmenter)
         self._orths: dict[str, int] = {}
+        # the ids of the remembered one-character words, by code point (the BMP); 0: none
+        self._char_orths = numpy.zeros(_NO_CHARACTER + 1, dtype=numpy.uint64)
 
     def __call__(self, text: str) -> Doc:
         view = TextView.from_text(text)
-        words, spaces = words_and_spaces(segment_words(view, self.mode))
-        ids: list[int | None] | list[str | int] = list(map(self._orths.get, words))
-        if all(ids):
-            return self._make_doc(view, ids, spaces)
-        new = set(compress(words, map(operator.not_, ids)))
-        doc = self._make_doc(view, list(map(self._orths.get, words, words)), spaces)
-        self._remember(new)
+        # Words go in as ids as they are collected, the character tokens (most of them) as the
+        # ids of their characters looked up for the whole text at once: no string is made and
+        # hashed for each character, and no pass over every word follows.
+        chars, unknown = self._character_ids(view.text)
+        collected = _segment(view, self.mode, chars, self._orths)
+        items, spaces = _words_and_spaces(collected)
+        doc = self._make_doc(view, items, spaces)
+        if collected.new or unknown:
+            self._remember(collected.new | unknown)
         return doc
+
+    def _character_ids(self, text: str) -> tuple[list[str | int], set[str]]:
+        """For each character of ``text``, its lexeme's id where remembered, else the character
+        itself; and the characters without one."""
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        found = self._char_orths[numpy.minimum(codes, _NO_CHARACTER)]
+        chars: list[str | int] = found.tolist()
+        unknown: set[str] = set()
+        for position in numpy.flatnonzero(found == 0).tolist():
+            chars[position] = text[position]
+            unknown.add(text[position])
+        return chars, unknown
 
     def _make_doc(self, view: TextView, ids: Sequence[object], spaces: list[bool]) -> Doc:
         """The ``Doc`` of ``ids``: each word as its lexeme's id where the vocabulary holds it for
@@ -340,16 +528,21 @@ class ZhpolicyTokenizer:
         return doc
 
     def _remember(self, words: set[str]) -> None:
-        """Note the ids of these new words, unless the doc was made in a memory zone (its new
-        lexemes are freed with the zone; only lexemes made outside one stay)."""
+        """Note the ids of these words where the vocabulary holds them, unless the doc was made
+        in a memory zone (its new lexemes are freed with the zone; only lexemes made outside one
+        stay)."""
         orths = self._orths
         # (a spaCy without the property: nothing is remembered, every word goes as text)
         if getattr(self.vocab, "in_memory_zone", True) or len(orths) >= _ORTH_CACHE_LIMIT:
             return
-        strings = self.vocab.strings
+        vocab, strings = self.vocab, self.vocab.strings
         for word in words:
+            if word not in vocab:  # a character that was no token of its own
+                continue
             if orth := strings[word]:  # 0 stands for no word: never handed to Doc as an id
                 orths[word] = orth
+                if len(word) == 1 and ord(word) < _NO_CHARACTER:
+                    self._char_orths[ord(word)] = orth
             if len(orths) >= _ORTH_CACHE_LIMIT:
                 break
 
@@ -364,6 +557,7 @@ class ZhpolicyTokenizer:
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> ZhpolicyTokenizer:
         self._orths.clear()
+        self._char_orths[:] = 0
         return self
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
@@ -371,6 +565,7 @@ class ZhpolicyTokenizer:
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> ZhpolicyTokenizer:
         self._orths.clear()
+        self._char_orths[:] = 0
         return self
 
 

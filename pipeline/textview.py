@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import starmap
 from typing import Any, TypeVar, get_args
 
 import numpy
@@ -41,9 +42,9 @@ _HALF_WIDTH.update({ord("（"): ord("("), ord("）"): ord(")"), ord("；"): ord(
 # The same mapping as a table over the Basic Multilingual Plane (every mapped character is in it).
 _HALF_WIDTH_TABLE = numpy.arange(0x10000, dtype=numpy.uint32)
 _HALF_WIDTH_TABLE[list(_HALF_WIDTH)] = list(_HALF_WIDTH.values())
-# A run of end marks or a run of line breaks (``[。！？!?；;]+|\n+``), written to open with a set
-# so that the engine scans for it at C speed.
-_SENTENCE_END_RE = re.compile(r"[。！？!?；;\n](?:(?<=\n)\n*|[。！？!?；;]*)")
+# A sentence: characters up to and including a run of end marks (。！？!?；;), or up to a line
+# break, or a run of end marks of its own (after a line break); line breaks are between sentences.
+_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*|[。！？!?；;]+")
 # A run without end marks longer than this is cut (after a comma or a space when there is one)
 # so that no later stage ever scans an unbounded sentence: scraped pages have lines of tens of
 # thousands of characters with no punctuation at all.
@@ -141,9 +142,10 @@ def _regex_edits(pattern: re.Pattern[str], text: str, replacement: str = "") -> 
 
 def _may_hold_controls(text: str) -> bool:
     """False when ``text`` cannot hold a character of CONTROL_RE (controls and format
-    characters, none of them printable): everything but the usual blanks is printable. Cleaned
-    text always passes this test, at a third of the cost of scanning it with the pattern."""
-    return not text.replace("\n", "").replace(" ", "").replace("\u3000", "").replace("\t", "").isprintable()
+    characters, none of them printable): everything but the usual blanks is printable (the
+    space among them, so it need not be taken out). Cleaned text always passes this test, at a
+    third of the cost of scanning it with the pattern."""
+    return not text.replace("\n", "").replace("\u3000", "").replace("\t", "").isprintable()
 
 
 def _control_edits(text: str) -> list[_Edit]:
@@ -433,7 +435,9 @@ def furniture_lines(text: str) -> list[tuple[int, int]]:
         start, position = position, position + len(line) + 1
         if not line.strip() or len(line) > 300:
             continue
-        without_fields = field_re.sub("", line)
+        # a field holds a colon: most lines have none, and the field pattern is tried at every
+        # position of a line
+        without_fields = field_re.sub("", line) if ":" in line or "：" in line else line
         if len(without_fields) == len(line) and not word_re.search(line):
             continue
         rest = rest_re.sub("", button_re.sub("", without_fields))
@@ -631,20 +635,13 @@ def _cut_overlong(text: str, start: int, end: int, sentences: list[Sentence]) ->
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences end at 。！？； and line breaks; the end mark belongs to its sentence.
 
-    A sentence never exceeds ``MAX_SENTENCE_CHARS``: longer runs are cut (see above).
+    A sentence never exceeds ``MAX_SENTENCE_CHARS``: longer runs are cut (see above). One match
+    per sentence and no per-sentence Python work unless one is too long: this runs per document.
     """
+    spans = [match.span() for match in _SENTENCE_RE.finditer(text)]
+    if len(text) <= MAX_SENTENCE_CHARS or all(end - start <= MAX_SENTENCE_CHARS for start, end in spans):
+        return list(starmap(Sentence, spans))
     sentences: list[Sentence] = []
-    append = sentences.append
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        mark, end = match.span()
-        stripped_end = mark if text[mark] == "\n" else end
-        if stripped_end > start:
-            if stripped_end - start > MAX_SENTENCE_CHARS:
-                _cut_overlong(text, start, stripped_end, sentences)
-            else:
-                append(Sentence(start, stripped_end))
-        start = end
-    if start < len(text):
-        _cut_overlong(text, start, len(text), sentences)
+    for start, end in spans:
+        _cut_overlong(text, start, end, sentences)
     return sentences

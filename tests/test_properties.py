@@ -16,10 +16,28 @@ from spacy.language import Language
 from spacy.util import get_words_and_spaces
 
 import pipeline
+from pipeline import segment
 from pipeline.read import RawDocument, read_documents
+from pipeline.resources import expand_references, load_yaml
 from pipeline.run import process_raw
-from pipeline.segment import _MULTI_CHARACTER_RE, candidate_pattern, is_candidate, words_and_spaces
-from pipeline.textview import _SENTENCE_END_RE, MAX_SENTENCE_CHARS, matching_form, split_sentences
+from pipeline.segment import (
+    _MULTI_CHARACTER_RE,
+    ZhpolicyTokenizer,
+    candidate_pattern,
+    is_candidate,
+    scan_patterns,
+    segment_words,
+    words_and_spaces,
+)
+from pipeline.textview import (
+    MAX_SENTENCE_CHARS,
+    Sentence,
+    TextView,
+    _cut_overlong,
+    artefact_patterns,
+    matching_form,
+    split_sentences,
+)
 from schemas import Document, ErrorRecord
 
 FRAGMENTS = [
@@ -111,6 +129,38 @@ def test_every_document_yields_a_record(nlp: Language, text: str, is_html: bool)
         assert record.error in {"empty_document", "no_main_text"}, record
 
 
+@PROPERTY_SETTINGS
+@given(
+    texts=st.lists(any_text | st.text(alphabet="字质量 \n\t\u3000a1,，。[]<>/&;—", max_size=80), max_size=4)
+)
+def test_tokens_are_the_segmented_words_and_their_spaces(nlp: Language, texts: list[str]) -> None:
+    """The tokenizer collects words as lexeme ids (the characters' looked up at once); its tokens
+    must be the segmented words with spaCy's spaces, for a fresh tokenizer and one that has
+    remembered ids from the texts before."""
+    tokenizer = ZhpolicyTokenizer(nlp.vocab)
+    for text in texts:
+        doc = tokenizer(text)
+        words, spaces = words_and_spaces(segment_words(TextView.from_text(text)))
+        assert [token.text for token in doc] == words
+        assert [bool(token.whitespace_) for token in doc] == spaces
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=policy_text | st.text(alphabet="質量強國发展，。到２０２５年 達到90%以上ab\n（）：；", max_size=40),
+    cut=st.tuples(st.integers(0, 40), st.integers(0, 40)),
+)
+def test_a_stretch_is_segmented_as_the_segmenter_cut_back_onto_the_text(
+    text: str, cut: tuple[int, int]
+) -> None:
+    """Segmenting a stretch cuts back from the text only the words holding a character that
+    differs from the matching form; the words must be those of cutting back every word."""
+    norm = matching_form(text)
+    start, end = sorted(min(offset, len(text)) for offset in cut)
+    words = segment._segmented_stretch(text, norm, start, end, segment._differences(text, norm))
+    assert words == segment.jieba_tokens(text[start:end], norm[start:end])
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.characters(codec=None), max_size=200) | policy_text)
 def test_matching_form_keeps_length_for_any_characters(text: str) -> None:
@@ -131,12 +181,23 @@ def test_sentences_are_bounded_ordered_and_cover_the_text(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=any_text | st.text(alphabet="字。！？!?；;\n ", max_size=60))
-def test_sentence_ends_are_runs_of_end_marks_or_of_line_breaks(text: str) -> None:
-    """The sentence-end pattern is written to open with a set (for speed); it must find what
-    its plain definition finds."""
-    plain = re.compile(r"[。！？!?；;]+|\n+")
-    assert [m.span() for m in _SENTENCE_END_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+@given(
+    text=any_text
+    | st.text(alphabet="字。！？!?；;\n ", max_size=60)
+    | st.lists(st.sampled_from(["字" * 100] * 6 + ["字,", "。", "\n"]), max_size=40).map("".join)
+)
+def test_sentences_lie_between_runs_of_end_marks_or_of_line_breaks(text: str) -> None:
+    """The sentence pattern matches sentences themselves (for speed); it must find what the plain
+    definition finds: the text between runs of end marks or of line breaks, a run of end marks
+    ending its sentence, overlong stretches cut."""
+    expected: list[Sentence] = []
+    start = 0
+    for run in re.finditer(r"[。！？!?；;]+|\n+", text):
+        end = run.start() if text[run.start()] == "\n" else run.end()
+        _cut_overlong(text, start, end, expected)
+        start = run.end()
+    _cut_overlong(text, start, len(text), expected)
+    assert split_sentences(text) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -146,6 +207,31 @@ def test_multi_character_runs_are_whitespace_or_latin_and_digit_runs(text: str) 
     with a set (for speed) and must find what its plain definition finds."""
     plain = re.compile(r"\s+|[A-Za-z0-9]+(?:[.,][0-9]+)*")
     assert [m.span() for m in _MULTI_CHARACTER_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="—–－-字 \t\n12", max_size=40))
+def test_inline_page_numbers_are_what_the_plain_pattern_finds(text: str) -> None:
+    """The inline page-number pattern is written to open with a set (for speed); it must find
+    what its plain definition finds."""
+    plain = re.compile(r"(?:(?<=[ \t])|(?<=^))[—–－]{1,2}[ \t]?\d{1,4}[ \t]?[—–－]{1,2}(?=[ \t]|$)")
+    pattern = artefact_patterns().compiled["PAGE_INLINE_RE"]
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=any_text | st.text(alphabet="0１2.百分之一十万个项年 字", max_size=30), cut=st.integers(0, 30))
+def test_quantity_cue_scan_finds_what_the_plain_cue_finds(text: str, cut: int) -> None:
+    """The scan's quantity pattern is written to open with a set (for speed); in any stretch of
+    a text it must find what the plain QUANTITY_CUE finds."""
+    pattern = scan_patterns().quantity
+    plain = re.compile(expand_references(load_yaml("scan.yaml"), "scan.yaml")["QUANTITY_CUE"])
+    norm = matching_form(text)
+    cut = min(cut, len(norm))
+    assert [m.span() for m in pattern.finditer(norm)] == [m.span() for m in plain.finditer(norm)]
+    for start, end in ((cut, len(norm)), (0, cut)):
+        match, plain_match = pattern.search(norm, start, end), plain.search(norm, start, end)
+        assert (match and match.span()) == (plain_match and plain_match.span())
 
 
 @settings(max_examples=200, deadline=None)

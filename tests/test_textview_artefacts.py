@@ -8,6 +8,8 @@ inside included).
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipeline
+from pipeline.segment import SegmentMode, ZhpolicyTokenizer, character_tokens, segment_words, words_and_spaces
 from pipeline.textview import TextView
 from schemas import Mention, Programme
 
@@ -144,3 +147,41 @@ def test_marked_positions_are_where_view_and_document_differ(
     assert view.text == view_text
     assert view.marked_positions() == marked
     assert pipeline.load()(text).text == text
+
+
+def _mapped_by_lengths(view: TextView, words: list[str]) -> list[str]:
+    """The plain definition of the words on the document: each word holding a marked position
+    becomes the document's span for it, after what was removed before it (cut into character
+    tokens); the words are located by their lengths."""
+    original = view.original
+    bounds = list(accumulate(map(len, words), initial=0))
+    special = sorted({bisect_right(bounds, position) - 1 for position in view.marked_positions()})
+    out: list[str] = []
+    previous = 0
+    for index in special:
+        out.extend(words[previous:index])
+        start, end = view.orig(bounds[index]), view.orig_end(bounds[index + 1])
+        gap_start = view.orig_end(bounds[index]) if index else 0
+        out.extend(character_tokens(original[gap_start:start]))
+        out.append(original[start:end])
+        previous = index + 1
+    out.extend(words[previous:])
+    tail = view.orig_end(bounds[-1]) if words else 0
+    return out + character_tokens(original[tail:])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.sampled_from(["candidates", "full"]))
+def test_words_are_mapped_onto_the_document_as_by_their_lengths(pieces: list[str], mode: SegmentMode) -> None:
+    """The segmenter finds the words holding marked positions from where each stretch of the
+    view went, never reading every word's length; the words must be those of the plain
+    definition, and so the tokens."""
+    text = "".join(pieces)
+    view = TextView.from_text(text)
+    bare = TextView(text=view.text, norm=view.norm, sentences=view.sentences)  # the view's own words
+    expected = _mapped_by_lengths(view, segment_words(bare, mode))
+    assert segment_words(view, mode) == expected
+    doc = ZhpolicyTokenizer(pipeline.load().vocab, mode)(text)
+    words, spaces = words_and_spaces(expected)
+    assert [token.text for token in doc] == words
+    assert [bool(token.whitespace_) for token in doc] == spaces
