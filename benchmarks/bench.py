@@ -133,66 +133,85 @@ def _waited_for_a_cpu() -> float:
         return 0.0
 
 
-def pool_section(directory: Path, output: Path, characters: int, nlp: object) -> tuple[float, float]:
+def pool_section(
+    directory: Path, output: Path, characters: int, nlp: object, rounds: int = 1
+) -> tuple[float, float]:
     """(c) the process pool, as ``zhpolicy extract -j N`` runs: the pipeline loaded beforehand (a
     fresh one for each run, as the command loads it), 1 worker (this process) against 2 workers
-    (their start-up included, as a user waits for it). On a machine shared with other jobs the
-    wall-clock ratio says little; so, for each worker, its seconds on a CPU, runnable but waiting
-    for a CPU (other jobs had the cores) and idle (waiting for work: the pool's own overhead), and
-    the estimate on idle cores: each run's wall time less the time it waited for a CPU (for 2
-    workers, the worker that waited less)."""
+    (their start-up included, as a user waits for it), ``rounds`` times alternating; the median
+    ratio is the figure (on two cores that the machine shares, one pair of runs can be off by a
+    quarter either way). For each worker, its seconds on a CPU, runnable but waiting for a CPU
+    (other jobs had the cores) and idle (waiting for work: the pool's own overhead), and the
+    estimate on idle cores: each run's wall time less the time it waited for a CPU (for 2
+    workers, the worker that waited less). Returns the first 1-worker run's rate and CPU seconds."""
+    import statistics
+
+    import pipeline
+
     print(
         "process pool (c) (zhpolicy extract -j N; "
         f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):"
     )
     linux = sys.platform.startswith("linux")
-    waited_before = _waited_for_a_cpu() if linux else 0.0
-    one_seconds = _timed(lambda: extract_directory(directory, output, 1, nlp))
-    one_cpu = _cpu_seconds[0]
-    one_waited = _waited_for_a_cpu() - waited_before if linux else 0.0
-    one = _rate("(c) zhpolicy extract, 1 worker", characters, one_seconds, one_cpu)
-    if linux:
-        print(f"      waiting for a CPU {one_waited:5.2f} s")
-    before = _descendant_times(os.getpid()) if linux else {}
-    times: dict[int, tuple[float, float]] = {}
     documents = sum(1 for _ in directory.iterdir())
-    sampled = [0.0]
+    walls: list[float] = []
+    idles: list[float] = []
+    first: tuple[float, float] | None = None
+    for round_index in range(rounds):
+        one_nlp = nlp if round_index == 0 else pipeline.load()
+        waited_before = _waited_for_a_cpu() if linux else 0.0
+        one_seconds = _timed(lambda: extract_directory(directory, output, 1, one_nlp))  # noqa: B023
+        one_cpu = _cpu_seconds[0]
+        one_waited = _waited_for_a_cpu() - waited_before if linux else 0.0
+        one = _rate("(c) zhpolicy extract, 1 worker", characters, one_seconds, one_cpu)
+        first = first or (one, one_cpu)
+        if linux:
+            print(f"      waiting for a CPU {one_waited:5.2f} s")
+        before = _descendant_times(os.getpid()) if linux else {}
+        times: dict[int, tuple[float, float]] = {}
+        sampled = [0.0]
 
-    def sample(outcome: object, summary: Any) -> None:  # the workers' figures before they end
-        now = time.perf_counter()
-        if linux and (now - sampled[0] > 0.5 or summary.documents == documents):
-            times.update(_descendant_times(os.getpid()))
-            sampled[0] = now
+        def sample(outcome: object, summary: Any) -> None:  # the workers' figures before they end
+            now = time.perf_counter()
+            if linux and (now - sampled[0] > 0.5 or summary.documents == documents):  # noqa: B023
+                times.update(_descendant_times(os.getpid()))  # noqa: B023
+                sampled[0] = now  # noqa: B023
 
-    import pipeline
-
-    fresh = pipeline.load()  # not the one the 1-worker run filled with the corpus's words
-    started, cpu_started = time.perf_counter(), time.process_time()
-    first_record = extract_directory(directory, output, 2, fresh, on_outcome=sample)
-    two_seconds = time.perf_counter() - started
-    parent_cpu = time.process_time() - cpu_started
-    _rate("(c) zhpolicy extract, 2 workers", characters, two_seconds)
+        fresh = pipeline.load()  # not the one the 1-worker run filled with the corpus's words
+        started, cpu_started = time.perf_counter(), time.process_time()
+        first_record = extract_directory(directory, output, 2, fresh, on_outcome=sample)
+        two_seconds = time.perf_counter() - started
+        parent_cpu = time.process_time() - cpu_started
+        _rate("(c) zhpolicy extract, 2 workers", characters, two_seconds)
+        print(
+            f"      of which worker start-up (until the first record): {first_record - started:.2f} s; "
+            f"CPU seconds of this process: {parent_cpu:.1f} (1 worker: {one_cpu:.1f})"
+        )
+        zero = (0.0, 0.0)
+        spent = [
+            (cpu - before.get(pid, zero)[0], waited - before.get(pid, zero)[1])
+            for pid, (cpu, waited) in times.items()
+        ]
+        busy = sorted(spent, reverse=True)[:2]  # the two workers (not a fork server, if any)
+        for cpu, waited in busy:
+            idle = max(0.0, two_seconds - cpu - waited)
+            print(
+                f"      worker: on a CPU {cpu:5.2f} s, waiting for a CPU {waited:5.2f} s, idle {idle:5.2f} s"
+            )
+        walls.append(one_seconds / two_seconds)
+        if busy:
+            idles.append((one_seconds - one_waited) / (two_seconds - min(waited for _, waited in busy)))
     print(
-        f"      of which worker start-up (until the first record): {first_record - started:.2f} s; "
-        f"CPU seconds of this process: {parent_cpu:.1f} (1 worker: {one_cpu:.1f})"
+        f"  ratio (c) 2 workers / 1 worker, wall clock: {', '.join(f'{r:.2f}' for r in walls)} "
+        f"(median {statistics.median(walls):.2f}; bar: 1.6)"
     )
-    zero = (0.0, 0.0)
-    spent = [
-        (cpu - before.get(pid, zero)[0], waited - before.get(pid, zero)[1])
-        for pid, (cpu, waited) in times.items()
-    ]
-    busy = sorted(spent, reverse=True)[:2]  # the two workers (not a fork server, if any)
-    for cpu, waited in busy:
-        idle = max(0.0, two_seconds - cpu - waited)
-        print(f"      worker: on a CPU {cpu:5.2f} s, waiting for a CPU {waited:5.2f} s, idle {idle:5.2f} s")
-    print(f"  ratio (c) 2 workers / 1 worker, wall clock: {one_seconds / two_seconds:.2f} (bar: 1.6)")
-    if busy:
-        idle_cores = two_seconds - min(waited for _, waited in busy)
+    if idles:
         print(
             "  ratio (c) 2 workers / 1 worker on idle cores (each run's wall time less its wait for a "
-            f"CPU): {(one_seconds - one_waited) / idle_cores:.2f}"
+            f"CPU): {', '.join(f'{r:.2f}' for r in idles)} (median {statistics.median(idles):.2f})"
         )
-    return one, one_cpu
+    assert first is not None
+    return first
 
 
 def _process_cpu_seconds() -> float:
@@ -441,7 +460,9 @@ def main() -> None:
             print(f"corpus: {len(large)} documents, {characters:,} characters")
             nlp = pipeline.load()
             load_user_dictionary()
-            pool_section(Path(scratch_dir) / "large", Path(scratch_dir) / "out.jsonl", characters, nlp)
+            pool_section(
+                Path(scratch_dir) / "large", Path(scratch_dir) / "out.jsonl", characters, nlp, args.rounds
+            )
         return
 
     if args.dask_only:
@@ -487,7 +508,7 @@ def main() -> None:
         import pipeline
 
         nlp = pipeline.load()
-        one, one_cpu = pool_section(scratch / "large", scratch / "out.jsonl", characters, nlp)
+        one, one_cpu = pool_section(scratch / "large", scratch / "out.jsonl", characters, nlp, args.rounds)
         one_seconds = characters / one
         print(f"  ratio (c, 1 worker) / (a): {one / jieba_rate:.2f} (by CPU time {jieba_cpu / one_cpu:.2f})")
         pairs = [(jieba_seconds, jieba_cpu, one_seconds, one_cpu)]
