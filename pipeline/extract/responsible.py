@@ -29,7 +29,7 @@ from schemas import Agency, Mention, Target
 
 
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def responsible_patterns() -> dict[str, re.Pattern[str]]:
     return load_patterns("responsible.yaml")
 
 
@@ -52,7 +52,7 @@ class BodyList:
 
 def _names(view: TextView, start: int, end: int, lead: bool, strict: bool) -> list[Body] | None:
     """The bodies a list names; None when ``strict`` and some part is no body's name."""
-    patterns = _patterns()
+    patterns = responsible_patterns()
     norm = view.norm
     bodies: list[Body] = []
     position = start
@@ -120,8 +120,8 @@ def _governed(view: TextView, opener: int, previous_end: int) -> tuple[int, int]
     if norm[line_start:opener].strip():
         start = max(line_start, previous_end)
         return (start, opener) if norm[start:opener].strip() else None
-    labelled = _patterns()["LABELLED_RE"]
-    opening = _patterns()["OPEN_RE"]
+    labelled = responsible_patterns()["LABELLED_RE"]
+    opening = responsible_patterns()["OPEN_RE"]
     position = line_start - 1  # the line break that ends the line above
     while position > 0:
         start = norm.rfind("\n", 0, position) + 1
@@ -142,7 +142,7 @@ _ITEM_LINES = 4  # how far above its last line an item's opening line is looked 
 def _item_start(norm: str, start: int) -> int:
     """Where the item holding the line at ``start`` opens: a line marked 1. / (一) / 一、 at most a
     few lines above it, with no blank line or list between; else the line itself."""
-    patterns = _patterns()
+    patterns = responsible_patterns()
     position = start
     for _ in range(_ITEM_LINES):
         if patterns["ITEM_START_RE"].match(norm, position):
@@ -159,7 +159,7 @@ def _item_start(norm: str, start: int) -> int:
 
 def body_lists(view: TextView, document_year: int | None = None) -> list[BodyList]:
     """Every list of responsible bodies in the document and the text it governs."""
-    patterns = _patterns()
+    patterns = responsible_patterns()
     norm = view.norm
     lists: list[BodyList] = []
     for table, row in assigned_rows(view, document_year):

@@ -101,6 +101,7 @@ def validate_resources() -> None:
     from pipeline.extract.judge import judge_rules
     from pipeline.extract.policies import policy_patterns
     from pipeline.extract.programmes import programme_resources
+    from pipeline.extract.responsible import responsible_patterns
     from pipeline.extract.sectors import sector_words
     from pipeline.extract.source_place import source_stopwords
     from pipeline.extract.targets import target_rules
@@ -109,10 +110,12 @@ def validate_resources() -> None:
     from pipeline.resolve.units import unit_lexicon
     from pipeline.segment import scan_patterns
     from pipeline.structure import structure_patterns
+    from pipeline.textview import artefact_patterns
 
     default_lexicon()
     for loader in (
         furniture_patterns,
+        artefact_patterns,
         scan_patterns,
         structure_patterns,
         deadlines.patterns,
@@ -125,6 +128,7 @@ def validate_resources() -> None:
         programme_resources,
         policy_patterns,
         agency_patterns,
+        responsible_patterns,
         sector_words,
         comparator_lexicon,
         unit_lexicon,
