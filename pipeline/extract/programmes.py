@@ -190,6 +190,7 @@ def _ends_with_head(segment: str) -> bool:
     return any(head not in res.quoted_only_heads for head in _heads_ending(segment))
 
 
+@lru_cache(maxsize=16384)  # pure, and names recur through a document and a corpus
 def _canonical(name: str) -> str:
     name = _QUOTES_RE.sub("", name).strip("、")
     for variant, replacement in programme_resources().variant_suffixes.items():
@@ -198,6 +199,7 @@ def _canonical(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=16384)
 def _core(name: str) -> str:
     """The name without its shortest head word (质量提升行动 → 质量提升)."""
     heads = _heads_ending(name)
