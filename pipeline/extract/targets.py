@@ -32,6 +32,7 @@ from pipeline.extract.judge import Candidate, Judge, Verdict
 from pipeline.extract.sectors import sector_of
 from pipeline.extract.time_scope import TimeContext, TimeScope
 from pipeline.resolve.comparators import (
+    BARE_PREDICATE,
     ComparatorLexicon,
     Predicate,
     comparator_lexicon,
@@ -89,7 +90,6 @@ _SHORT_MODIFIER = 3
 # Deadline rules that frame reviews as often as plans (十四五期间): a bare decimal change under
 # them is a reported statistic.
 _AMBIGUOUS_DEADLINE_RULES = frozenset({"plan_period"})
-_NO_PREDICATE = Predicate()  # a bare figure's (frozen: shared by every item)
 _NON_SPACE_RE = re.compile(r"\S")  # what ``str.strip`` keeps
 # Characters an indicator never keeps: spacing from mirrored pages and quotation marks.
 _INDICATOR_DROP_RE = re.compile(r"[\s\"“”‘’'「」『』]+")
@@ -577,7 +577,7 @@ def _object_attribute(view: TextView, value_start: int, region: str, item: _Foun
         return []
     obj = item.indicator[len(item.action) :]
     indicator = obj + attribute.group("attribute").removeprefix("计划")
-    found = _Found(indicator, [value], _NO_PREDICATE, False, item.clause_start, item.clause_end)
+    found = _Found(indicator, [value], BARE_PREDICATE, False, item.clause_start, item.clause_end)
     found.rule, found.cues = "object_attribute", set(item.cues)
     return [found]
 
@@ -600,7 +600,7 @@ def _read_item(
     region = norm[region_start : match.start()]
     annual = bool(rules.annual_re.search(norm, max(clause_start, region_start - 4), match.start()))
     stance = bool(rules.stance_re.search(norm, clause_start, match.start()))
-    item = _Found("", [value], _NO_PREDICATE, annual, clause_start, clause_end, stance=stance)
+    item = _Found("", [value], BARE_PREDICATE, annual, clause_start, clause_end, stance=stance)
     if object_end is not None and shape != "action":
         # 为1万名失能老人提供照护服务, 16个平台进入科研状态: the words after the count say what it counts
         # (加快800个老旧小区改造项目建设: with the pace word before it)
@@ -636,7 +636,7 @@ def _read_item(
     indicator = _indicator_text(view, ind_start, ind_end) if ind_end > ind_start else ""
     item.predicate = resolve_predicate(predicate_words)
     change = rules.change_tail_re.search(indicator)
-    if change and item.predicate == _NO_PREDICATE and len(indicator) > len(change.group(0)):
+    if change and item.predicate == BARE_PREDICATE and len(indicator) > len(change.group(0)):
         # 经济增长预期目标为5%左右: the change word sits in the indicator, not before the value
         item.predicate = resolve_predicate(change.group("change"))
         indicator = indicator[: change.start()]
@@ -751,11 +751,11 @@ def _candidate(found: _Found, view: TextView, time: TimeContext, context: Docume
 
 def _result_comparator(predicate: Predicate, value: _Value) -> str:
     """A reported figure is stated (eq) unless its words bound it: 突破/超过 gt, 以上 ge, 约 approx."""
-    stated = _STATED_GT if predicate.comparator == "gt" else _STATED_EQ
+    stated = _STATED_GT if predicate.comparator == "gt" else BARE_PREDICATE
     return resolve_comparator(stated, value.prefix, value.qualifier)
 
 
-_STATED_GT, _STATED_EQ = Predicate(comparator="gt"), Predicate(comparator="eq")
+_STATED_GT = Predicate(comparator="gt")
 
 
 def _period(time: TimeContext, scope: TimeScope) -> int | None:
@@ -861,7 +861,7 @@ def _clause_candidates(
         opened_past = False
         for start, end in structure.clauses(sentence.start, sentence.end):
             if not clause_number.search(view.norm, start, end):
-                continue  # neither a value nor an opening year without a digit or a numeral
+                continue  # no value the extractor reads and no opening year (CLAUSE_NUMBER_RE)
             # 2020年全市…达到90.30, …达到8个: the year governs the rest of the sentence
             opened_past = opened_past or _reported_year(view, start, end, context)
             for found in _find_in_clause(view, sentence.start, start, end, previous, carried):

@@ -58,14 +58,14 @@ def comparator_lexicon() -> ComparatorLexicon:
     return ComparatorLexicon(predicates, qualifiers, prefixes, inner)
 
 
-_BARE = Predicate()  # frozen: one shared value (this runs for every value read)
+BARE_PREDICATE = Predicate()  # a bare figure's: eq, level (frozen: one value shared by every item)
 
 
 def resolve_predicate(words: str | None) -> Predicate:
     """The predicate's meaning; no predicate (a bare figure) is ``eq`` level."""
     if not words:
-        return _BARE
-    return comparator_lexicon().predicates.get(words, _BARE)
+        return BARE_PREDICATE
+    return comparator_lexicon().predicates.get(words, BARE_PREDICATE)
 
 
 def resolve_comparator(predicate: Predicate, prefix: str | None = None, qualifier: str | None = None) -> str:
