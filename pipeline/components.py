@@ -73,7 +73,7 @@ FURNITURE_BLIND = frozenset({"zp_targets", "zp_results", "zp_qualitative"})
 # doc cost about 3 % of a run. The time scope holds the text view and is not stored at all:
 # ``time_scope`` rebuilds it.
 
-_LIVE: weakref.WeakKeyDictionary[Doc, dict[str, tuple[Any, Any]]] = weakref.WeakKeyDictionary()
+_LIVE: weakref.WeakKeyDictionary[Doc, dict[str, Any]] = weakref.WeakKeyDictionary()  # live extensions
 _OWN_MODULES = ("schemas", "pipeline")
 
 
@@ -195,11 +195,10 @@ def _live_extension(name: str) -> None:
     """An extension whose value lives beside the doc only (never serialised)."""
 
     def get(doc: Doc) -> Any:
-        live = _LIVE.get(doc, {}).get(name)
-        return None if live is None else live[0]
+        return _LIVE.get(doc, {}).get(name)
 
     def set_(doc: Doc, value: Any) -> None:
-        _LIVE.setdefault(doc, {})[name] = (value, None)
+        _LIVE.setdefault(doc, {})[name] = value
 
     Doc.set_extension(name, getter=get, setter=set_)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -54,28 +54,26 @@ _INDEX_CACHE: dict[str, dict[str, int]] = {}
 _INDEX_CACHE_LIMIT = 200_000
 
 
-def _cached_index(kind: str, value: str) -> int:
-    table = _INDEX_CACHE.get(kind)
-    if table is None:
-        table = _INDEX_CACHE[kind] = {}
-    index = table.get(value)
-    if index is None:
-        if len(table) >= _INDEX_CACHE_LIMIT:
-            table.clear()
-        index = table[value] = _index(f"{kind}:{value}")
-    return index
-
-
-def _gram_indices(kind: str, text: str, n: int, out: set[int]) -> None:
+def _kind_table(kind: str) -> dict[str, int]:
+    """The hashed indices met so far for one feature kind (emptied when it reaches the limit)."""
     table = _INDEX_CACHE.get(kind)
     if table is None or len(table) >= _INDEX_CACHE_LIMIT:
         table = _INDEX_CACHE[kind] = {}
-    for i in range(len(text) - n + 1):
-        gram = text[i : i + n]
-        index = table.get(gram)
+    return table
+
+
+def _add_indices(kind: str, values: Iterable[str], out: set[int]) -> None:
+    """Add the hashed index of the feature ``kind:value`` of each value to ``out``."""
+    table = _kind_table(kind)
+    for value in values:
+        index = table.get(value)
         if index is None:
-            index = table[gram] = _index(f"{kind}:{gram}")
+            index = table[value] = _index(f"{kind}:{value}")
         out.add(index)
+
+
+def _ngrams(text: str, n: int) -> Iterator[str]:
+    return (text[i : i + n] for i in range(len(text) - n + 1))
 
 
 _BIAS_INDEX = _index("bias")
@@ -87,10 +85,10 @@ def feature_indices(candidate: Candidate, *, mask: frozenset[str] = frozenset())
     text = candidate.text
     indices = {_BIAS_INDEX}
     for n in (1, 2, 3):
-        _gram_indices(f"t{n}", text, n, indices)
-    _gram_indices("l2", candidate.context[-30:], 2, indices)
-    indices.update(_cached_index("cue", cue) for cue in candidate.cues if cue not in mask)
-    indices.add(_cached_index("genre", str(candidate.genre)))
+        _add_indices(f"t{n}", _ngrams(text, n), indices)
+    _add_indices("l2", _ngrams(candidate.context[-30:], 2), indices)
+    _add_indices("cue", (cue for cue in candidate.cues if cue not in mask), indices)
+    _add_indices("genre", (str(candidate.genre),), indices)
     return np.array(sorted(indices), dtype=np.int64)
 
 
