@@ -49,11 +49,7 @@ class TextStructure:
     @classmethod
     def of(cls, view: TextView) -> TextStructure:
         """The view's structure, built on first use and kept with the view."""
-        cached = view.__dict__.get(_CACHE_KEY)
-        if cached is None:
-            cached = cls.build(view)
-            view.__dict__[_CACHE_KEY] = cached
-        return cached
+        return view.derived(_CACHE_KEY, cls.build)
 
     @classmethod
     def build(cls, view: TextView) -> TextStructure:

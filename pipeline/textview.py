@@ -22,11 +22,11 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import starmap
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, cast, get_args
 
 import numpy
 import opencc
@@ -449,6 +449,7 @@ def furniture_lines(text: str) -> list[tuple[int, int]]:
 # --- the view ----------------------------------------------------------------------------------
 
 _Item = TypeVar("_Item", bound=BaseModel)
+_Derived = TypeVar("_Derived")
 
 
 @dataclass
@@ -465,6 +466,8 @@ class TextView:
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
     _furniture_starts: list[int] = field(default_factory=list, repr=False, compare=False)
     _marked: list[int] | None = field(default=None, repr=False, compare=False)
+    # what later stages derive from the view once (its structure, key stretches, lines): see derived
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.original:
@@ -537,6 +540,13 @@ class TextView:
                 gap[1:] = starts[1:] != ends[:-1]
                 self._marked = numpy.flatnonzero(gap | (ends - starts != 1)).tolist()
         return self._marked
+
+    def derived(self, key: str, build: Callable[[TextView], _Derived]) -> _Derived:
+        """``build(self)``, made on the first call for ``key`` and kept with the view: what a
+        later stage derives from a document's text once and reads many times."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return cast(_Derived, self._derived[key])
 
     def evidence(self, start: int, end: int) -> str:
         """The document's own text for the view span ``start:end`` (artefacts inside included)."""

@@ -215,11 +215,7 @@ def _key_stretches(norm: str, barrier: re.Pattern[str] = _RULE_BARRIER_RE) -> li
 def key_stretches(view: TextView) -> list[tuple[int, int]]:
     """The view's key stretches (``_key_stretches``), found once per view and kept with it: the
     deadline rules and the time scope's FACT_YEAR_RE both read them."""
-    cached = view.__dict__.get(_STRETCHES_KEY)
-    if cached is None:
-        cached = _key_stretches(view.norm)
-        view.__dict__[_STRETCHES_KEY] = cached
-    return cached
+    return view.derived(_STRETCHES_KEY, lambda v: _key_stretches(v.norm))
 
 
 def _rule_matches(
