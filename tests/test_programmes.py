@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 import pipeline
-from pipeline.extract.programmes import extract_programmes, programme_resources
+from pipeline.extract.programmes import extract_programmes, programme_resources, regional_brand
+from pipeline.resources import load_yaml
 from pipeline.textview import TextView
 
 SPECS = Path(__file__).parent / "specs" / "programmes.jsonl"
@@ -47,7 +49,7 @@ def test_unquoted_names_are_found_again_unquoted() -> None:
 def test_resources_validate() -> None:
     resources = programme_resources()
     assert resources.heads["专项行动"] == "campaign" and "品牌" in resources.quoted_only_heads
-    assert resources.regional_brand_re.match("青岛制造") and not resources.regional_brand_re.match("小而美")
+    assert regional_brand("青岛制造") and not regional_brand("小而美")
 
 
 @pytest.mark.parametrize(
@@ -66,11 +68,12 @@ def test_resources_validate() -> None:
     ],
 )
 def test_regional_brand_test_in_parts_is_the_regex(content: str) -> None:
-    """The quoted pass tests a regional brand by its openings; it must say what the one regex of
+    """The quoted pass tests a regional brand by its openings; it must say what one regex of
     every place name and brand word says."""
-    from pipeline.extract.programmes import _regional_brand
-
-    assert _regional_brand(content) == bool(programme_resources().regional_brand_re.match(content))
+    names = sorted(programme_resources().place_names, key=len, reverse=True)
+    brand_word = load_yaml("programmes.yaml")["patterns"]["BRAND_WORD"]
+    regex = re.compile(f"^(?:{'|'.join(re.escape(n) for n in names)})(?:{brand_word})$")
+    assert regional_brand(content) == bool(regex.match(content))
 
 
 SEED_PROGRAMMES = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.context import DocumentContext
-from pipeline.extract.document_fields import Place, place_by_name, places
+from pipeline.extract.document_fields import Place, place_by_name, provincial_names
 from pipeline.lexicon import default_lexicon
 from pipeline.resources import ResourceError, compile_fragments, load_yaml
 from pipeline.textview import TextView
@@ -66,22 +66,17 @@ def agency_patterns() -> AgencyPatterns:
 
 
 @cache
-def _place_prefixes() -> tuple[dict[str, Place], tuple[int, ...]]:
-    """Full and short place names (each with the first place that has it) and their lengths,
-    longest first: the longest name a body's name starts with is found by slicing the body's
-    name at each length, not by trying every place name (this ran for every body)."""
-    by_name: dict[str, Place] = {}
-    for p in places():
-        for name in (p.name, p.short):
-            if name and p.level != "country":
-                by_name.setdefault(name, p)
-    return by_name, tuple(sorted({len(name) for name in by_name}, reverse=True))
+def _place_name_lengths() -> tuple[int, ...]:
+    """The lengths of the provincial names, longest first: the longest name a body's name starts
+    with is found by slicing the body's name at each length, not by trying every place name
+    (this ran for every body)."""
+    return tuple(sorted({len(name) for name in provincial_names()}, reverse=True))
 
 
 def _place_prefix(text: str) -> tuple[str, Place] | None:
     """The longest place name ``text`` starts with, and its place."""
-    by_name, lengths = _place_prefixes()
-    for length in lengths:
+    by_name = provincial_names()
+    for length in _place_name_lengths():
         if (place := by_name.get(text[:length])) is not None:
             return text[:length], place
     return None

@@ -55,6 +55,18 @@ def place_by_name() -> dict[str, Place]:
     return {p.name: p for p in places()}
 
 
+@cache
+def provincial_names() -> dict[str, Place]:
+    """The full and short names of the provinces and prefectures (not the country's), each with
+    the first place that bears it: what a body's or a brand's name may open with."""
+    by_name: dict[str, Place] = {}
+    for p in places():
+        for name in (p.name, p.short):
+            if name and p.level != "country":
+                by_name.setdefault(name, p)
+    return by_name
+
+
 def field_patterns() -> FieldPatterns:
     return default_lexicon().fields
 
@@ -89,12 +101,12 @@ _LINES_KEY = "_document_field_lines"
 def _lines(view: TextView) -> tuple[tuple[str, str], ...]:
     """Non-empty (text, matching form) lines, stripped; made once per view and kept with it (the
     title, date, type and place finders each read them)."""
-    lines = view.__dict__.get(_LINES_KEY)
-    if lines is None:
-        pairs = zip(view.text.split("\n"), view.norm.split("\n"), strict=True)
-        lines = tuple((t.strip(), n.strip()) for t, n in pairs if t.strip())
-        view.__dict__[_LINES_KEY] = lines
-    return lines
+    return view.derived(_LINES_KEY, _stripped_lines)
+
+
+def _stripped_lines(view: TextView) -> tuple[tuple[str, str], ...]:
+    pairs = zip(view.text.split("\n"), view.norm.split("\n"), strict=True)
+    return tuple((t.strip(), n.strip()) for t, n in pairs if t.strip())
 
 
 def _head_lines(view: TextView) -> list[str]:

@@ -32,7 +32,7 @@ from thinc.types import Ragged
 from pipeline.extract.agencies import _plausible, agency_patterns, normalise_agency
 from pipeline.extract.context import DocumentContext
 from pipeline.extract.policies import TITLE_RE
-from pipeline.extract.programmes import _canonical, _core, _head_type, programme_resources
+from pipeline.extract.programmes import _canonical, _core, _head_type, programme_resources, regional_brand
 from pipeline.resources import ResourceError, guarded_compile, load_yaml
 from pipeline.textview import TextView, to_simplified
 from schemas import Agency, Mention, Programme
@@ -326,7 +326,7 @@ def _quoted_name_ok(norm: str, start: int, end: int) -> bool:
     if not inner.endswith("”") or _head_type(_canonical(inner)) is not None:
         return True
     name = _canonical(inner)
-    if res.compiled["QUOTED_BRAND_RE"].match(name) or res.regional_brand_re.match(name):
+    if res.compiled["QUOTED_BRAND_RE"].match(name) or regional_brand(name):
         return True
     clause = re.split(r"[，,。；;：:！!？?\n]", norm[max(0, start - 20) : start])[-1]
     return bool(res.strong_trigger_end_re.search(clause) or res.trigger_end_re.search(clause))

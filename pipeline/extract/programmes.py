@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pipeline.extract.document_fields import places
+from pipeline.extract.document_fields import provincial_names
 from pipeline.extract.policies import TITLE_RE
 from pipeline.resources import ResourceError, expand_references, guarded_compile, load_yaml
 from pipeline.textview import TextView
@@ -50,10 +50,9 @@ class ProgrammeResources:
     trigger_re: re.Pattern[str]
     trigger_end_re: re.Pattern[str]
     strong_trigger_end_re: re.Pattern[str]
-    regional_brand_re: re.Pattern[str]
-    # the same test as regional_brand_re (a place name, then a brand word: 青岛制造) in parts: the
-    # names, and the brand word as it must end the name
-    regional_places: frozenset[str]
+    # the place names (full and short, no country) and a brand word ending a name: a regional
+    # brand is the one, then the other (青岛制造: _regional_brand)
+    place_names: frozenset[str]
     brand_word_end_re: re.Pattern[str]
     known_label_re: re.Pattern[str]
     # the lengths of the head words, shortest first: a name ends in at most one head of each
@@ -94,9 +93,7 @@ def programme_resources() -> ProgrammeResources:
         raise ResourceError(f"programmes.yaml: quoted_only_heads not in heads: {sorted(unknown)}")
     heads_longest_first = tuple(sorted(heads, key=len, reverse=True))
     head_alternatives = "|".join(re.escape(h) for h in heads_longest_first)
-    place_names = frozenset(n for p in places() for n in (p.name, p.short) if n and p.level != "country")
-    longest_first = sorted(place_names, key=len, reverse=True)
-    regional = f"^(?:{'|'.join(re.escape(n) for n in longest_first)})(?:{fragments['BRAND_WORD']})$"
+    place_names = frozenset(provincial_names())
     return ProgrammeResources(
         heads=heads,
         head_re=re.compile(head_alternatives),
@@ -108,8 +105,7 @@ def programme_resources() -> ProgrammeResources:
         trigger_re=trigger_re,
         trigger_end_re=trigger_end_re,
         strong_trigger_end_re=strong_end_re,
-        regional_brand_re=re.compile(regional),
-        regional_places=place_names,
+        place_names=place_names,
         brand_word_end_re=re.compile(f"(?:{fragments['BRAND_WORD']})$"),
         known_label_re=re.compile("|".join(re.escape(str(label)) for label in data["known_labels"])),
         head_lengths=tuple(sorted({len(head) for head in heads})),
@@ -368,7 +364,7 @@ def _quoted(masked: str) -> list[_Candidate]:
                 )
             elif head_match:
                 kind = res.heads[head_match.group(0)]  # “你点我检”“你送我检”活动: each item shares the head
-            elif compiled["BRAND_FOLLOW_RE"].match(follow) or _regional_brand(content):
+            elif compiled["BRAND_FOLLOW_RE"].match(follow) or regional_brand(content):
                 kind = "brand"
             elif is_last and compiled["LABEL_FOLLOW_RE"].match(follow):
                 kind = "label"
@@ -395,12 +391,12 @@ def _quoted(masked: str) -> list[_Candidate]:
     return found
 
 
-def _regional_brand(content: str) -> bool:
+def regional_brand(content: str) -> bool:
     """Whether ``content`` is a place name and a brand word (青岛制造, 浙江标准): its openings are
     looked up among the place names (one regex of every place name tried them one by one)."""
     res = programme_resources()
     return any(
-        content[:cut] in res.regional_places and res.brand_word_end_re.match(content, cut)
+        content[:cut] in res.place_names and res.brand_word_end_re.match(content, cut)
         for cut in range(1, len(content) + 1)
     )
 
@@ -447,11 +443,6 @@ def _merge_place_prefixed(programmes: dict[str, Programme]) -> dict[str, Program
     return merged
 
 
-@cache
-def _place_names() -> frozenset[str]:
-    return frozenset(n for p in places() for n in (p.name, p.short) if n and p.level != "country")
-
-
 _DIVISION_RE = re.compile(r"[^\d\s，,、。]{1,5}?[省市区县旗州盟]")
 
 
@@ -460,7 +451,7 @@ def _is_place(prefix: str) -> bool:
     ends in its level)."""
     if not prefix:
         return True
-    names = _place_names()
+    names = programme_resources().place_names
     if prefix in names:
         return True
     # the place names the prefix opens with, found by slicing it rather than by trying every name
