@@ -177,18 +177,19 @@ class Document(_Model):
     @model_validator(mode="after")
     def _offsets_index_text(self) -> Document:
         text = self.text
-        # (name, items, whether the items hold mentions): reading a missing field with
-        # getattr(item, "mentions", []) went through pydantic's slow attribute fallback
-        groups: tuple[tuple[str, list, bool], ...] = (
-            ("targets", self.targets, False),
-            ("results", self.results, False),
-            ("qualitative", self.qualitative, False),
-            ("deadlines", self.deadlines, False),
-            ("programmes", self.programmes, True),
-            ("policies_cited", self.policies_cited, True),
-            ("agencies", self.agencies, True),
-        )
-        for field_name, items, has_mentions in groups:
+        groups: dict[str, list] = {
+            "targets": self.targets,
+            "results": self.results,
+            "qualitative": self.qualitative,
+            "deadlines": self.deadlines,
+            "programmes": self.programmes,
+            "policies_cited": self.policies_cited,
+            "agencies": self.agencies,
+        }
+        for field_name, items in groups.items():
+            # asked of the item class: getattr(item, "mentions", []) on an item without the field
+            # went through pydantic's slow attribute fallback for every item
+            has_mentions = bool(items) and "mentions" in type(items[0]).model_fields
             for i, item in enumerate(items):
                 if item.end > len(text) or text[item.start : item.end] != item.evidence:
                     raise ValueError(
